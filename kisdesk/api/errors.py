@@ -11,12 +11,18 @@ KisError                        catch this at the UI edge
 │                               dropped connection): an order POST must be reconciled, never resent
 ├── KisHttpError                non-2xx answer without a KIS code (HTML, 502 …); .status, .snippet
 ├── KisProtocolError            2xx answer whose body is not the JSON the spec promises
+│   └── KisPagingError          a paged inquiry did not end (page cap hit, keys did not advance)
 └── KisApiError                 a KIS envelope with rt_cd != "0"; .tr_id .rt_cd .msg_cd .msg1 .status
     ├── KisAuthError            EGW00121/00122/00123 (token invalid/expired) after one retry,
     │                           or a token endpoint error (.msg_cd holds error_code)
     │   └── KisTokenThrottledError  EGW00133: a token was issued less than a minute ago
-    └── KisRateLimitError       EGW00201/EGW00215 after the bounded retries
+    ├── KisRateLimitError       EGW00201/EGW00215 after the bounded retries
+    └── KisUncertainApiError    EGW00002/00301/00302, OPSQ0004-6/0008/0009: KIS itself says the
+                                transaction may have happened; an order must be reconciled
 ```
+
+For an order POST, the outcome is unknown (reconcile, never resend) after KisOutcomeUnknownError,
+KisUncertainApiError, a 5xx KisHttpError and KisProtocolError.
 
 Messages never contain an appkey, appsecret, token or authorization header: these objects only ever
 receive codes, KIS messages and short body snippets that pass through `redact()` first.
@@ -110,6 +116,10 @@ class KisProtocolError(KisError):
         super().__init__(f"unreadable KIS answer ({tr_id or 'no TR'}, HTTP {status}): {self.detail}")
 
 
+class KisPagingError(KisProtocolError):
+    """A paged inquiry did not reach its last page: rows may be missing, so nothing is returned."""
+
+
 class KisApiError(KisError):
     """KIS answered with rt_cd != "0". `msg1` is KIS's own explanation and is shown verbatim."""
 
@@ -132,3 +142,7 @@ class KisTokenThrottledError(KisAuthError):
 
 class KisRateLimitError(KisApiError):
     """EGW00201: too many requests per second (after the client's bounded retries)."""
+
+
+class KisUncertainApiError(KisApiError):
+    """KIS answered with a code meaning "check the previous transaction" (EGW00301/00302 …)."""

@@ -1,0 +1,212 @@
+"""One HTTP exchange with KIS and what may be retried after it.
+
+This module owns three decisions that must be made in exactly one place:
+
+* `send`: which httpx failures mean "nothing was sent" (connect phase) and which mean "KIS may have
+  acted on it" (timeout after sending, reset, the overall deadline);
+* `unwrap`: how any answer becomes either the JSON object of a success or a `KisError`
+  (errors-and-limits.md §1: parse the body whatever the status, classify by msg_cd/error_code);
+* `RETRY_TABLE` + `with_retries`: the bounded, jittered retries per kind of request. An order POST
+  whose fate is unknown is never resent (errors-and-limits.md §5, order-safety.md G3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final, TypeVar
+
+import httpx
+
+from kisdesk.api.clock import Clock
+from kisdesk.api.errors import (
+    KisApiError,
+    KisAuthError,
+    KisConnectError,
+    KisError,
+    KisHttpError,
+    KisOutcomeUnknownError,
+    KisProtocolError,
+    KisRateLimitError,
+    KisUncertainApiError,
+)
+
+_log = logging.getLogger("kisdesk.api")
+_rng = random.Random()
+T = TypeVar("T")
+
+RATE_LIMITED_CODES: Final = frozenset({"EGW00201", "EGW00215"})
+TOKEN_INVALID_CODES: Final = frozenset({"EGW00121", "EGW00122", "EGW00123"})
+# KIS's own words for these: the previous transaction must be checked (errors-and-limits.md §2, §3).
+UNCERTAIN_CODES: Final = frozenset(
+    {"EGW00002", "EGW00301", "EGW00302", "OPSQ0004", "OPSQ0005", "OPSQ0006", "OPSQ0008", "OPSQ0009"}
+)
+# Gateway hiccups that are safe to retry for an idempotent GET (never retried for orders).
+TRANSIENT_CODES: Final = frozenset({"EGW00001", "EGW00202", "EGW00203", "EGW00204", "EGW00300"})
+# Exceptions raised before a single byte of the request left this machine.
+CONNECT_PHASE: Final = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+)
+
+
+class Kind(StrEnum):
+    """What a request is, as far as retrying goes."""
+
+    QUERY = "query"  # GET inquiries and quotes: idempotent
+    ORDER = "order"  # order, revise/cancel and reservation POSTs: not idempotent
+    TOKEN = "token"  # tokenP/revokeP: not idempotent and limited to one issuance a minute
+
+
+class Failure(StrEnum):
+    CONNECT = "connect"  # nothing was sent
+    RATE_LIMITED = "rate_limited"  # gateway refused the request before processing it
+    TOKEN_INVALID = "token_invalid"  # gateway refused the token before processing the request
+    AMBIGUOUS = "ambiguous"  # the request may have been processed
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    connect_retries: int
+    rate_limit_retries: int
+    rate_limit_codes: frozenset[str]
+    token_retries: int
+    ambiguous_retries: int
+
+    def allowance(self, failure: Failure) -> int:
+        return {
+            Failure.CONNECT: self.connect_retries,
+            Failure.RATE_LIMITED: self.rate_limit_retries,
+            Failure.TOKEN_INVALID: self.token_retries,
+            Failure.AMBIGUOUS: self.ambiguous_retries,
+        }[failure]
+
+
+# Retries are extra attempts: connect_retries=2 means 3 attempts in all.
+# EGW00201 on an order is retried because the gateway rejects it before the order system sees it
+# (ASSUMPTION, errors-and-limits.md §5). EGW00215 is a ledger-side limit with no such statement,
+# so orders surface it. Ambiguous outcomes (timeout after sending, reset, 5xx without a KIS code,
+# unreadable body, EGW00301/00302 …) are retried for GETs only.
+RETRY_TABLE: Final[dict[Kind, RetryPolicy]] = {
+    Kind.QUERY: RetryPolicy(2, 3, RATE_LIMITED_CODES, 1, 2),
+    Kind.ORDER: RetryPolicy(2, 3, frozenset({"EGW00201"}), 1, 0),
+    Kind.TOKEN: RetryPolicy(2, 0, frozenset(), 0, 0),
+}
+
+
+def classify_failure(exc: KisError, policy: RetryPolicy) -> Failure | None:
+    """The retry category of `exc`, or None when it is final whatever the kind."""
+    if isinstance(exc, KisConnectError):
+        return Failure.CONNECT
+    if isinstance(exc, KisRateLimitError):
+        return Failure.RATE_LIMITED if exc.msg_cd in policy.rate_limit_codes else None
+    if isinstance(exc, KisAuthError):
+        return Failure.TOKEN_INVALID if exc.msg_cd in TOKEN_INVALID_CODES else None
+    if isinstance(exc, KisOutcomeUnknownError | KisProtocolError | KisUncertainApiError):
+        return Failure.AMBIGUOUS
+    if isinstance(exc, KisHttpError):
+        return Failure.AMBIGUOUS if exc.status >= 500 else None
+    if isinstance(exc, KisApiError) and exc.msg_cd in TRANSIENT_CODES:
+        return Failure.AMBIGUOUS
+    return None
+
+
+def backoff(failure: Failure, nth: int, rng: random.Random = _rng) -> float:
+    """Seconds to wait before the `nth` retry of this kind of failure (full jitter on top)."""
+    if failure is Failure.RATE_LIMITED:
+        return 0.1 + 0.1 * rng.random()  # 100-200 ms: the per-second window is nearly over
+    if failure is Failure.TOKEN_INVALID:
+        return 0.0  # the token manager already waits for the issuance slot
+    base = 0.2 if failure is Failure.CONNECT else 0.25
+    return float(base * 2 ** (nth - 1) * (1.0 + rng.random()))
+
+
+async def with_retries(kind: Kind, attempt: Callable[[], Awaitable[T]], clock: Clock) -> T:
+    """Run `attempt` until it succeeds, fails finally, or its kind's retry allowance is spent."""
+    policy = RETRY_TABLE[kind]
+    used = dict.fromkeys(Failure, 0)
+    while True:
+        try:
+            return await attempt()
+        except KisError as exc:
+            failure = classify_failure(exc, policy)
+            if failure is None:
+                raise
+            used[failure] += 1
+            if used[failure] > policy.allowance(failure):
+                raise
+            _log.debug("retrying %s request after %s (%d)", kind.value, failure.value, used[failure])
+            await clock.sleep(backoff(failure, used[failure]))
+
+
+def scrub(text: str, secrets: tuple[str, ...]) -> str:
+    """Remove known secret values (a server may echo them) from text bound for an error or log."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+async def send(
+    http: httpx.AsyncClient, request: httpx.Request, deadline_s: float, tr_id: str
+) -> httpx.Response:
+    """One exchange under an overall deadline, with httpx failures mapped to connect/unknown."""
+    started = time.monotonic()
+    where = f"{request.method} {request.url.path}"
+    try:
+        async with asyncio.timeout(deadline_s):
+            response = await http.send(request)
+    except CONNECT_PHASE as exc:
+        _log.debug("%s tr_id=%s connect failed: %s", where, tr_id, type(exc).__name__)
+        raise KisConnectError(f"{where}: could not connect ({type(exc).__name__}); nothing was sent") from exc
+    except TimeoutError as exc:
+        _log.debug("%s tr_id=%s no answer within %.1f s", where, tr_id, deadline_s)
+        raise KisOutcomeUnknownError(f"{where}: no answer within {deadline_s:g} s") from exc
+    except httpx.TransportError as exc:
+        _log.debug("%s tr_id=%s failed after sending: %s", where, tr_id, type(exc).__name__)
+        raise KisOutcomeUnknownError(f"{where}: {type(exc).__name__} after the request was sent") from exc
+    elapsed_ms = (time.monotonic() - started) * 1000
+    _log.debug("%s tr_id=%s status=%d %.0f ms", where, tr_id, response.status_code, elapsed_ms)
+    return response
+
+
+def unwrap(response: httpx.Response, tr_id: str, secrets: tuple[str, ...]) -> dict[str, Any]:
+    """The JSON object of a successful KIS answer; any other answer raises the matching KisError."""
+    status = response.status_code
+    data = json_object(response)
+    if data is not None and ("rt_cd" in data or "error_code" in data):
+        rt_cd = str(data.get("rt_cd", ""))
+        if response.is_success and rt_cd == "0":
+            return data
+        code = str(data.get("msg_cd") or data.get("error_code") or "")
+        msg1 = scrub(str(data.get("msg1") or data.get("error_description") or ""), secrets)
+        raise _api_error(code)(tr_id=tr_id, rt_cd=rt_cd, msg_cd=code, msg1=msg1, status=status)
+    if not response.is_success:
+        raise KisHttpError(status, scrub(response.text, secrets), tr_id)
+    raise KisProtocolError("the answer is not a KIS JSON envelope", tr_id, status)
+
+
+def _api_error(code: str) -> type[KisApiError]:
+    if code in RATE_LIMITED_CODES:
+        return KisRateLimitError
+    if code in TOKEN_INVALID_CODES:
+        return KisAuthError
+    if code in UNCERTAIN_CODES:
+        return KisUncertainApiError
+    return KisApiError
+
+
+def json_object(response: httpx.Response) -> dict[str, Any] | None:
+    """The body as a JSON object, or None when it is not one (HTML, truncated JSON, a list)."""
+    try:
+        data = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
