@@ -55,11 +55,17 @@ class SimSettings:
     """HTTP status of that answer (kis-agent#44 shows "not a paper TR" as 500). UNCERTAIN."""
     wrong_family_code: str = "EGW2004"
     """msg_cd when a TR ID of the other family arrives (a real TR on the paper host or vice versa)."""
+    account_mismatch_code: str = "IGW00002"
+    """msg_cd when an app key that first used one account (CANO) sends another: KIS issues an app key
+    per account. The gateway binds the key at first use and answers this as a business rejection
+    (business_error_status). Code and text ("인증 시점의 계좌번호와 요청 계좌번호가 일치하지 않습니다")
+    are ASSUMPTIONS."""
 
     # --- overseas orders (overseas-order.md) ----------------------------------------------------
     enforce_market_hours: bool = False
     """Reject overseas orders outside the KST windows of §7.1 (APBK1664). Off by default so the demo
-    works at any hour; tests turn it on."""
+    works at any hour; tests turn it on. It also gates fills: when on, resting orders trade only
+    inside their venue's windows; when off, the simulated markets trade around the clock."""
     accept_blank_division_outside_us_hk: bool = True
     """§3: for HK buy/JP/SH/SZ/VN the spec says ORD_DVSN is "removed"; accept "00" or blank."""
     algo_time_zone: str = "KST"
@@ -80,7 +86,11 @@ class SimSettings:
 
     # --- revise/cancel (overseas-revise-cancel.md §2) -------------------------------------------
     partial_cancel: bool = True
-    """0 < ORD_QTY < remaining cancels only that many; 0 or ≥ remaining cancels all. ASSUMPTION."""
+    """0 < ORD_QTY < remaining cancels only that many; 0 or ≥ remaining cancels all. ASSUMPTION.
+    Off: every cancel takes the whole unfilled remainder, whatever ORD_QTY says."""
+    # A revise is a new order row (rvse_cncl_dvsn 01, orgn_odno = the target) that becomes the working
+    # order with the new price and quantity; the target's nccs_qty drops to 0 (ASSUMPTION: how KIS
+    # shows the original after a revise is undocumented; the only behaviour the simulator implements).
     revise_may_increase_qty: bool = False
     """A revise may raise the quantity above the unfilled remainder. ASSUMPTION: no."""
 
