@@ -1,0 +1,84 @@
+"""A Session: one environment, one account, one KisClient, and the services the window calls.
+
+Switching environment means closing this session and opening another (style.md B.11): nothing
+flips a flag on a live client, so host, keys, token and limits of two environments never mix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kisdesk.api.auth import MemoryTokenStore, TokenStore
+from kisdesk.api.client import KisClient
+from kisdesk.api.credentials import Account, Credentials
+from kisdesk.api.enums import Env
+from kisdesk.app.demo import DEMO_ACCOUNT, DEMO_CREDENTIALS, EmbeddedSimulator
+from kisdesk.app.errors import SessionBusyError
+from kisdesk.app.market import MarketDataService
+from kisdesk.app.orders import OrderService
+from kisdesk.app.reservations import ReservationService
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a session needs to open: environment, keys and account (keys never logged)."""
+
+    env: Env
+    credentials: Credentials
+    account: Account
+    base_url: str | None = None  # the simulator's URL for DEMO (or a loopback test host)
+
+
+class Session:
+    """One open environment. Use `await Session.open(...)` and `await session.close()`."""
+
+    def __init__(self, profile: Profile, client: KisClient, simulator: EmbeddedSimulator | None) -> None:
+        self.profile = profile
+        self.client = client
+        self._simulator = simulator
+        self.orders = OrderService(client)
+        self.market = MarketDataService(client)
+        self.reservations = ReservationService(client)
+
+    @property
+    def env(self) -> Env:
+        return self.profile.env
+
+    @property
+    def account(self) -> Account:
+        return self.profile.account
+
+    @classmethod
+    async def open(cls, profile: Profile, token_store: TokenStore, **client_options: object) -> Session:
+        client = KisClient(
+            profile.env,
+            profile.credentials,
+            profile.account,
+            token_store=token_store,
+            base_url=profile.base_url,
+            **client_options,  # type: ignore[arg-type]
+        )
+        return cls(profile, client, None)
+
+    @classmethod
+    async def open_demo(cls, seed: int | None = None) -> Session:
+        """Start the embedded simulator and open a DEMO session against it (tokens in memory)."""
+        simulator = EmbeddedSimulator(seed)
+        url = simulator.start()
+        profile = Profile(Env.DEMO, DEMO_CREDENTIALS, DEMO_ACCOUNT, url)
+        client = KisClient(
+            Env.DEMO, DEMO_CREDENTIALS, DEMO_ACCOUNT, token_store=MemoryTokenStore(), base_url=url
+        )
+        return cls(profile, client, simulator)
+
+    @property
+    def busy(self) -> bool:
+        """Requests in flight or queued at the rate limiter."""
+        return self.orders.in_flight > 0 or self.client.limiter.queued() > 0
+
+    async def close(self, *, force: bool = False) -> None:
+        if self.busy and not force:
+            raise SessionBusyError("requests are still in flight")
+        await self.client.aclose()
+        if self._simulator is not None:
+            self._simulator.stop()
