@@ -10,7 +10,7 @@ of order-resv is not documented; APBK0013 ("order sent", used by every order-typ
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -21,7 +21,7 @@ from kisdesk.api.registry import RESV_REVISE_CANCEL_TR
 from kisdesk.api.venue_rules import KST, reservation_order_date, reservation_window_open
 from kisdesk.simulator.book import BRANCH_NO, Book
 from kisdesk.simulator.catalog import Instrument, domestic_or_placeholder, find_domestic
-from kisdesk.simulator.protocol import AccountKey, CallContext, Handler, SimReply, envelope, ok
+from kisdesk.simulator.protocol import AccountKey, Business, CallContext, SimReply, envelope, ok
 from kisdesk.simulator.records import Reservation
 from kisdesk.simulator.replies import (
     INQUIRY_LAST,
@@ -36,7 +36,6 @@ from kisdesk.simulator.replies import (
     Fields,
     RejectionError,
     fmt,
-    handle,
     is_continuation,
     paged_reply,
     take_page,
@@ -54,32 +53,24 @@ _DIVISION_NAME: Final = {
 _CHANNEL: Final = "31"  # tmnl_mdia_kind_cd of the XLSX-EXPORT example row
 
 
-def _guarded(book: Book, run: Callable[[Book, CallContext, Mapping[str, Any]], SimReply]) -> Handler:
-    def handler(ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
+def real_only(run: Business) -> Business:
+    """Wrap a reservation handler: KIS offers these in real trading only ("모의투자 사용 불가").
+
+    The gateway already refuses the paper host's missing TR; this keeps the book itself honest when a
+    handler is driven directly.
+    """
+
+    def guarded(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
         settings = book.settings
-        if book.family is TrFamily.PAPER:  # "모의투자 사용 불가"
+        if book.family is TrFamily.PAPER:
             msg = "모의투자에서는 해당업무가 제공되지 않습니다."
-            body = envelope("1", settings.paper_unsupported_code, msg)
-            return SimReply(settings.paper_unsupported_status, body)
+            return SimReply(
+                settings.paper_unsupported_status, envelope("1", settings.paper_unsupported_code, msg)
+            )
         book.advance(ctx.now)
-        return handle(settings, lambda: run(book, ctx, data))
+        return run(book, ctx, data)
 
-    return handler
-
-
-def reservation_handler(book: Book) -> Handler:
-    """POST /uapi/domestic-stock/v1/trading/order-resv."""
-    return _guarded(book, _reserve)
-
-
-def reservation_list_handler(book: Book) -> Handler:
-    """GET /uapi/domestic-stock/v1/trading/order-resv-ccnl."""
-    return _guarded(book, _list)
-
-
-def reservation_change_handler(book: Book) -> Handler:
-    """POST /uapi/domestic-stock/v1/trading/order-resv-rvsecncl; the TR ID selects cancel or revise."""
-    return _guarded(book, _change)
+    return guarded
 
 
 @dataclass(frozen=True)
@@ -333,3 +324,9 @@ def reservation_row(book: Book, r: Reservation) -> dict[str, str]:
     if book.settings.resv_emit_orgno:
         row["rsvn_ord_orgno"] = BRANCH_NO
     return row
+
+
+# The gateway's entry points (routes.py binds them to a book).
+reservation_reply = real_only(_reserve)
+reservation_list_reply = real_only(_list)
+reservation_change_reply = real_only(_change)

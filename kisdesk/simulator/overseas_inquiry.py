@@ -19,7 +19,7 @@ from kisdesk.api.models.inquiry import HistoryRow
 from kisdesk.api.venue_rules import KST, board_lot, max_decimals
 from kisdesk.simulator.book import BRANCH_NO, Book
 from kisdesk.simulator.catalog import exchange_for_quote_code, find_overseas, overseas_or_placeholder
-from kisdesk.simulator.protocol import AccountKey, CallContext, Handler, SimReply, envelope, ok
+from kisdesk.simulator.protocol import AccountKey, CallContext, SimReply, envelope, ok
 from kisdesk.simulator.records import OverseasOrder
 from kisdesk.simulator.replies import (
     INQUIRY_OK,
@@ -31,7 +31,6 @@ from kisdesk.simulator.replies import (
     Fields,
     RejectionError,
     fmt,
-    handle,
     is_continuation,
     paged_reply,
     take_page,
@@ -39,42 +38,6 @@ from kisdesk.simulator.replies import (
 
 _SIDE_NAME: Final = {Side.SELL: "매도", Side.BUY: "매수"}
 _RC_NAME: Final = {ReviseCancel.REVISE: "정정", ReviseCancel.CANCEL: "취소"}
-
-
-def pending_handler(book: Book) -> Handler:
-    """GET /uapi/overseas-stock/v1/trading/inquire-nccs."""
-
-    def handle_pending(ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
-        return handle(book.settings, lambda: _pending(book, ctx, data))
-
-    return handle_pending
-
-
-def history_handler(book: Book) -> Handler:
-    """GET /uapi/overseas-stock/v1/trading/inquire-ccnl."""
-
-    def handle_history(ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
-        return handle(book.settings, lambda: _history(book, ctx, data))
-
-    return handle_history
-
-
-def buying_power_handler(book: Book) -> Handler:
-    """GET /uapi/overseas-stock/v1/trading/inquire-psamount."""
-
-    def handle_buying_power(ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
-        return handle(book.settings, lambda: _buying_power(book, ctx, data))
-
-    return handle_buying_power
-
-
-def price_handler(book: Book) -> Handler:
-    """GET /uapi/overseas-price/v1/quotations/price."""
-
-    def handle_price(ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
-        return handle(book.settings, lambda: _price(book, ctx, data))
-
-    return handle_price
 
 
 # --- rows ----------------------------------------------------------------------------------------
@@ -168,7 +131,8 @@ def _visible_orders(book: Book, ctx: CallContext, account: AccountKey) -> list[O
 # --- inquire-nccs --------------------------------------------------------------------------------
 
 
-def _pending(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
+def pending_reply(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
+    """GET /uapi/overseas-stock/v1/trading/inquire-nccs."""
     settings = book.settings
     if book.family is TrFamily.PAPER and not settings.paper_supports_nccs:
         body = envelope("1", settings.paper_unsupported_code, "모의투자에서는 해당업무가 제공되지 않습니다.")
@@ -201,7 +165,8 @@ def _pending(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
 # --- inquire-ccnl --------------------------------------------------------------------------------
 
 
-def _history(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
+def history_reply(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
+    """GET /uapi/overseas-stock/v1/trading/inquire-ccnl."""
     settings = book.settings
     book.advance(ctx.now)
     f = Fields(data)
@@ -276,7 +241,8 @@ def _history_match(
 # --- inquire-psamount ----------------------------------------------------------------------------
 
 
-def _buying_power(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
+def buying_power_reply(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
+    """GET /uapi/overseas-stock/v1/trading/inquire-psamount."""
     settings = book.settings
     book.advance(ctx.now)
     f = Fields(data)
@@ -323,7 +289,8 @@ def _max_qty(amount: Decimal, unit: Decimal, lot: int) -> int:
 # --- price ---------------------------------------------------------------------------------------
 
 
-def _price(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
+def price_reply(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
+    """GET /uapi/overseas-price/v1/quotations/price."""
     settings = book.settings
     f = Fields(data)
     f.text("AUTH", 32, required=False)

@@ -26,7 +26,7 @@ from kisdesk.api.venue_rules import (
 )
 from kisdesk.simulator.book import BRANCH_NO, Book
 from kisdesk.simulator.catalog import Instrument, find_overseas, overseas_or_placeholder
-from kisdesk.simulator.protocol import AccountKey, CallContext, Handler, SimReply, ok
+from kisdesk.simulator.protocol import AccountKey, CallContext, SimReply, ok
 from kisdesk.simulator.records import AlgoWindow, OverseasOrder
 from kisdesk.simulator.replies import (
     INVALID_INPUT,
@@ -37,26 +37,7 @@ from kisdesk.simulator.replies import (
     UNKNOWN_SYMBOL,
     Fields,
     RejectionError,
-    handle,
 )
-
-
-def order_handler(book: Book) -> Handler:
-    """POST /uapi/overseas-stock/v1/trading/order."""
-
-    def handle_order(ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
-        return handle(book.settings, lambda: _order(book, ctx, data))
-
-    return handle_order
-
-
-def revise_cancel_handler(book: Book) -> Handler:
-    """POST /uapi/overseas-stock/v1/trading/order-rvsecncl."""
-
-    def handle_revise_cancel(ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
-        return handle(book.settings, lambda: _revise_cancel(book, ctx, data))
-
-    return handle_revise_cancel
 
 
 def _accepted(ctx: CallContext, order: OverseasOrder) -> SimReply:
@@ -71,7 +52,8 @@ def _accepted(ctx: CallContext, order: OverseasOrder) -> SimReply:
 # --- new orders ----------------------------------------------------------------------------------
 
 
-def _order(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
+def order_reply(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
+    """POST /uapi/overseas-stock/v1/trading/order."""
     book.advance(ctx.now)
     f = Fields(data)
     account, exchange = f.account(), f.exchange()
@@ -249,7 +231,8 @@ def _check_tick(book: Book, exchange: Exchange, price: Decimal) -> None:
 # --- revise / cancel -----------------------------------------------------------------------------
 
 
-def _revise_cancel(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
+def revise_cancel_reply(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
+    """POST /uapi/overseas-stock/v1/trading/order-rvsecncl."""
     book.advance(ctx.now)
     f = Fields(data)
     account, exchange = f.account(), f.exchange()

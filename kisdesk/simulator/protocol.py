@@ -61,7 +61,11 @@ class CallContext:
 
 
 Handler = Callable[[CallContext, Mapping[str, Any]], SimReply]
-"""A business handler gets the parsed JSON body (POST) or the query (GET)."""
+"""What the gateway calls: the parsed JSON body (POST) or the query (GET) of an authorised call."""
+
+Business = Callable[[Any, CallContext, Mapping[str, Any]], SimReply]
+"""A business handler before it is bound to its book (the first argument; `Any` keeps protocol.py
+free of the book's import)."""
 
 
 def envelope(rt_cd: str, msg_cd: str, msg1: str, **rest: Any) -> dict[str, Any]:
