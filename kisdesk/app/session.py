@@ -2,20 +2,31 @@
 
 Switching environment means closing this session and opening another (style.md B.11): nothing
 flips a flag on a live client, so host, keys, token and limits of two environments never mix.
+
+Orders go through `session.intents` (IntentService): call `await session.intents.startup()` right
+after opening — new orders are refused until the journal's open intents are reconciled. REAL and
+PAPER journal to the per-user data directory; DEMO keeps its journal in memory, because the embedded
+simulator forgets its orders when it stops and a stored DEMO intent could never be reconciled.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
 
 from kisdesk.api.auth import MemoryTokenStore, TokenStore
 from kisdesk.api.client import KisClient
+from kisdesk.api.clock import Clock
 from kisdesk.api.credentials import Account, Credentials
 from kisdesk.api.enums import Env
 from kisdesk.app.demo import DEMO_ACCOUNT, DEMO_CREDENTIALS, EmbeddedSimulator
 from kisdesk.app.errors import SessionBusyError
+from kisdesk.app.intents import IntentService
+from kisdesk.app.journal import MEMORY, Journal
 from kisdesk.app.market import MarketDataService
 from kisdesk.app.orders import OrderService
+from kisdesk.app.reconcile import ReconcileSettings
 from kisdesk.app.reservations import ReservationService
 
 
@@ -32,13 +43,26 @@ class Profile:
 class Session:
     """One open environment. Use `await Session.open(...)` and `await session.close()`."""
 
-    def __init__(self, profile: Profile, client: KisClient, simulator: EmbeddedSimulator | None) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        client: KisClient,
+        simulator: EmbeddedSimulator | None,
+        *,
+        journal: Journal | None = None,
+        reconcile: ReconcileSettings | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self.profile = profile
         self.client = client
         self._simulator = simulator
         self.orders = OrderService(client)
         self.market = MarketDataService(client)
         self.reservations = ReservationService(client)
+        if journal is None:
+            journal = Journal(MEMORY if profile.env is Env.DEMO else None)
+        self.journal = journal
+        self.intents = IntentService(self.orders, journal, clock=clock, settings=reconcile)
 
     @property
     def env(self) -> Env:
@@ -48,8 +72,22 @@ class Session:
     def account(self) -> Account:
         return self.profile.account
 
+    @property
+    def unresolved_count(self) -> int:
+        """Intents whose outcome is still open (SENDING/UNKNOWN/AMBIGUOUS): warn before closing."""
+        return self.intents.unresolved_count
+
     @classmethod
-    async def open(cls, profile: Profile, token_store: TokenStore, **client_options: object) -> Session:
+    async def open(
+        cls,
+        profile: Profile,
+        token_store: TokenStore,
+        *,
+        journal_path: Path | str | None = None,
+        reconcile: ReconcileSettings | None = None,
+        **client_options: object,
+    ) -> Session:
+        """Open a session; `journal_path=None` journals to the per-user data directory."""
         client = KisClient(
             profile.env,
             profile.credentials,
@@ -58,7 +96,15 @@ class Session:
             base_url=profile.base_url,
             **client_options,  # type: ignore[arg-type]
         )
-        return cls(profile, client, None)
+        clock = cast("Clock | None", client_options.get("clock"))  # the client's clock, if a test gave one
+        return cls(
+            profile,
+            client,
+            None,
+            journal=Journal(journal_path),
+            reconcile=reconcile,
+            clock=clock,
+        )
 
     @classmethod
     async def open_demo(cls, seed: int | None = None) -> Session:
@@ -79,6 +125,8 @@ class Session:
     async def close(self, *, force: bool = False) -> None:
         if self.busy and not force:
             raise SessionBusyError("requests are still in flight")
+        await self.intents.close()  # unresolved intents stay journaled; the next start reconciles them
         await self.client.aclose()
+        await self.journal.aclose()
         if self._simulator is not None:
             self._simulator.stop()
