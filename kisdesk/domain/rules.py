@@ -3,15 +3,18 @@
 Owns: `Problem`/`Severity` and `validate_overseas` / `validate_reservation`. An "error" blocks sending;
 a "warning" is only shown (e.g. the market is closed: KIS rejects the order itself, and the trader
 may be preparing a ticket in advance). `code` values are stable (the UI maps them to Korean);
-`field` names the ticket attribute to highlight ("ticket" for the ticket as a whole). Venue facts
+`field` names the ticket attribute to highlight ("ticket" for the ticket as a whole); `message` is the
+English text and `params` its variable parts, so the UI can render a translated template
+(`kisdesk.ui.problem_text`) with the same values. Venue facts
 (ticks, lots, hours) come from `kisdesk.api.venue_rules`; which order types exist comes from
 `kisdesk.domain.capabilities`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -35,6 +38,8 @@ class Problem:
     code: str
     message: str
     severity: Severity = Severity.ERROR
+    # Not part of equality: two problems with the same code and text are the same problem.
+    params: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
     def blocks(self) -> bool:
@@ -46,12 +51,12 @@ def blocking(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.blocks]
 
 
-def _err(field: str, code: str, message: str) -> Problem:
-    return Problem(field, code, message, Severity.ERROR)
+def _err(field: str, code: str, message: str, **params: str) -> Problem:
+    return Problem(field, code, message, Severity.ERROR, params)
 
 
-def _warn(field: str, code: str, message: str) -> Problem:
-    return Problem(field, code, message, Severity.WARNING)
+def _warn(field: str, code: str, message: str, **params: str) -> Problem:
+    return Problem(field, code, message, Severity.WARNING, params)
 
 
 _MAX_QTY: Final = 10**10  # ORD_QTY is at most 10 characters (overseas-order.md §2, reservation §1.1)
@@ -87,11 +92,13 @@ def _hm(value: datetime | time) -> str:
 # --- shared field checks ------------------------------------------------------------------------
 
 
-def _symbol_problems(symbol: str, pattern: re.Pattern[str], hint: str) -> Iterator[Problem]:
+def _symbol_problems(symbol: str, pattern: re.Pattern[str], hint: str, market: str) -> Iterator[Problem]:
     if not symbol:
         yield _err("symbol", "SYMBOL_REQUIRED", "enter a symbol")
     elif pattern.fullmatch(symbol) is None:
-        yield _err("symbol", "SYMBOL_FORMAT", f"{symbol!r} is not a valid code: {hint}")
+        yield _err(
+            "symbol", "SYMBOL_FORMAT", f"{symbol!r} is not a valid code: {hint}", symbol=symbol, market=market
+        )
 
 
 def _quantity_basics(quantity: int | None) -> Iterator[Problem]:
@@ -111,15 +118,22 @@ def _price_basics(price: Decimal | None) -> Iterator[Problem]:
 
 
 def _price_ignored(price: Decimal | None, what: str) -> Iterator[Problem]:
+    """`what` is "MOO"/"MOC", or "RESV" for the domestic market and pre-market reservation types."""
     if price is not None and price != 0:
-        yield _warn("price", "PRICE_IGNORED", f"{what} orders are sent with price 0; the price is ignored")
+        words = "market and pre-market" if what == "RESV" else what
+        message = f"{words} orders are sent with price 0; the price is ignored"
+        yield _warn("price", "PRICE_IGNORED", message, order_type=what)
 
 
 def _tick_problems(price: Decimal, tick: Decimal, max_decimals: int, where: str) -> Iterator[Problem]:
     """Decimals first (the cause traders recognise), then the tick (KIS rejects both, e.g. APBK0506)."""
     if _decimals(price) > max_decimals:
         yield _err(
-            "price", "PRICE_DECIMALS", f"{where} prices at this level take at most {max_decimals} decimals"
+            "price",
+            "PRICE_DECIMALS",
+            f"{where} prices at this level take at most {max_decimals} decimals",
+            venue=where,
+            decimals=str(max_decimals),
         )
     elif price % tick != 0:
         below = price - price % tick
@@ -127,6 +141,11 @@ def _tick_problems(price: Decimal, tick: Decimal, max_decimals: int, where: str)
             "price",
             "PRICE_TICK",
             f"{price} is off the {tick} tick of {where}; nearest valid prices are {below} and {below + tick}",
+            price=str(price),
+            tick=str(tick),
+            venue=where,
+            below=str(below),
+            above=str(below + tick),
         )
 
 
@@ -135,7 +154,7 @@ def _tick_problems(price: Decimal, tick: Decimal, max_decimals: int, where: str)
 
 def _overseas_symbol(ticket: OverseasTicket) -> Iterator[Problem]:
     pattern, hint = _SYMBOL_RULES[ticket.exchange.market]
-    yield from _symbol_problems(ticket.clean_symbol, pattern, hint)
+    yield from _symbol_problems(ticket.clean_symbol, pattern, hint, ticket.exchange.market.value)
 
 
 def _overseas_division(ticket: OverseasTicket) -> Iterator[Problem]:
@@ -143,7 +162,9 @@ def _overseas_division(ticket: OverseasTicket) -> Iterator[Problem]:
     if not choice.allowed and choice.reason is not None:
         # The capability Reason is the code, so the UI shows the same words as in the type list.
         name = ticket.division.name.replace("_", "-")
-        yield _err("division", choice.reason.value, f"{name} not available: {choice.explanation}")
+        yield _err(
+            "division", choice.reason.value, f"{name} not available: {choice.explanation}", order_type=name
+        )
 
 
 def _overseas_quantity(ticket: OverseasTicket, symbol_ok: bool) -> Iterator[Problem]:
@@ -157,15 +178,22 @@ def _overseas_quantity(ticket: OverseasTicket, symbol_ok: bool) -> Iterator[Prob
         # ORD_DVSN 50 exists for the part of a holding below one board lot (§7.2 HK odd lots).
         if qty >= lot:
             yield _err(
-                "quantity", "QTY_ODD_LOT_TOO_LARGE", f"an odd-lot order is for fewer than {lot} shares"
+                "quantity",
+                "QTY_ODD_LOT_TOO_LARGE",
+                f"an odd-lot order is for fewer than {lot} shares",
+                lot=str(lot),
             )
     elif qty % lot != 0:
-        hint = (
-            "; sell the remainder as an odd-lot order"
-            if ex.market is Market.HK and ticket.side is Side.SELL
-            else ""
+        odd_lot = ex.market is Market.HK and ticket.side is Side.SELL
+        hint = "; sell the remainder as an odd-lot order" if odd_lot else ""
+        yield _err(
+            "quantity",
+            "QTY_LOT",
+            f"{ex.value} trades in lots of {lot} shares{hint}",
+            venue=ex.value,
+            lot=str(lot),
+            odd_lot="yes" if odd_lot else "",
         )
-        yield _err("quantity", "QTY_LOT", f"{ex.value} trades in lots of {lot} shares{hint}")
 
 
 def _overseas_price(ticket: OverseasTicket) -> Iterator[Problem]:
@@ -228,13 +256,22 @@ def _session_window_problems(
     begin, finish = _place(start, windows), _place(end, windows)
     for field, moment in (("start_time", begin), ("end_time", finish)):
         if moment is None:
-            yield _err(field, "ALGO_TIME_OUTSIDE_SESSION", f"{exchange.value} takes orders {spans} KST")
+            yield _err(
+                field,
+                "ALGO_TIME_OUTSIDE_SESSION",
+                f"{exchange.value} takes orders {spans} KST",
+                venue=exchange.value,
+                windows=spans,
+            )
     if begin is not None and finish is not None and begin >= finish:
         yield _err("end_time", "ALGO_WINDOW_ORDER", "the window must end after it starts")
     cutoff = venue.regular_close_kst(exchange, day) - _ALGO_CUTOFF
     if finish is not None and finish > cutoff:
         yield _err(
-            "end_time", "ALGO_END_TOO_LATE", f"the window must end by {_hm(cutoff)} KST (5 min before close)"
+            "end_time",
+            "ALGO_END_TOO_LATE",
+            f"the window must end by {_hm(cutoff)} KST (5 min before close)",
+            cutoff=_hm(cutoff),
         )
     if begin is not None and begin < now:
         yield _warn("start_time", "ALGO_START_PASSED", "the start time has already passed")
@@ -269,7 +306,16 @@ def _market_hours(ticket: OverseasTicket, now: datetime) -> Iterator[Problem]:
     session = _session(ticket.exchange, now)
     upcoming = [a for a, _ in session[1] if a > now] if session else []
     when = f"; next window opens {upcoming[0]:%a %H:%M} KST" if upcoming else ""
-    yield _warn("ticket", "MARKET_CLOSED", f"{ticket.exchange.value} is not accepting orders now{when}")
+    # The weekday goes out as an ISO number (1 = Monday): "%a" is English, the UI names the day.
+    weekday, at = (str(upcoming[0].isoweekday()), _hm(upcoming[0])) if upcoming else ("", "")
+    yield _warn(
+        "ticket",
+        "MARKET_CLOSED",
+        f"{ticket.exchange.value} is not accepting orders now{when}",
+        venue=ticket.exchange.value,
+        weekday=weekday,
+        time=at,
+    )
 
 
 def _aware(now: datetime) -> datetime:
@@ -300,7 +346,7 @@ def _resv_env(ticket: ReservationTicket) -> Iterator[Problem]:
 
 def _resv_price(ticket: ReservationTicket) -> Iterator[Problem]:
     if ticket.division.is_market_type:  # §1.1: "0" for market (01) and pre-market (05)
-        yield from _price_ignored(ticket.price, "market and pre-market")
+        yield from _price_ignored(ticket.price, "RESV")
         return
     basics = list(_price_basics(ticket.price))
     yield from basics
@@ -324,9 +370,19 @@ def _resv_end_date(ticket: ReservationTicket, now: datetime) -> Iterator[Problem
     if end <= today:
         yield _err("end_date", "END_DATE_NOT_AFTER_TODAY", "the end date must be after today")
     elif end < first:
-        yield _err("end_date", "END_DATE_BEFORE_FIRST_DAY", f"the reservation is first sent on {first}")
+        yield _err(
+            "end_date",
+            "END_DATE_BEFORE_FIRST_DAY",
+            f"the reservation is first sent on {first}",
+            date=first.isoformat(),
+        )
     elif end > last:
-        yield _err("end_date", "END_DATE_TOO_FAR", f"the end date can be at most {last} (30 days)")
+        yield _err(
+            "end_date",
+            "END_DATE_TOO_FAR",
+            f"the end date can be at most {last} (30 days)",
+            date=last.isoformat(),
+        )
 
 
 def _resv_window(now: datetime) -> Iterator[Problem]:
@@ -340,7 +396,7 @@ def _resv_window(now: datetime) -> Iterator[Problem]:
 
 _RESV_CHECKS: Final[tuple[Callable[[ReservationTicket], Iterator[Problem]], ...]] = (
     _resv_env,
-    lambda t: _symbol_problems(t.clean_symbol, _KRX_SYMBOL, "KRX codes are 6 digits, e.g. 005930"),
+    lambda t: _symbol_problems(t.clean_symbol, _KRX_SYMBOL, "KRX codes are 6 digits, e.g. 005930", "KRX"),
     lambda t: _quantity_basics(t.quantity),
     _resv_price,
     _resv_balance,
