@@ -40,6 +40,7 @@ if str(TESTS_DIR) not in sys.path:
     sys.path.insert(0, str(TESTS_DIR))  # keyring imports memkeyring by module name
 
 import asyncio  # noqa: E402  (after the environment is set, on purpose)
+import gc  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
@@ -61,3 +62,22 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     finally:
         loop.close()
         asyncio.set_event_loop(None)
+
+
+@pytest.fixture(autouse=True)
+def _gc_on_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In tests that touch Qt, collect only on the main thread (kisdesk/ui/gc_guard.py explains).
+
+    A collection in a simulator or qasync worker thread would destroy leftover Qt objects off the GUI
+    thread and crash the run. Tests without Qt keep automatic collection: their garbage holds no Qt
+    objects, because every Qt test ends with a full collection on the main thread.
+    """
+    if "qapp" not in request.fixturenames:
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()

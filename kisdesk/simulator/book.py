@@ -7,13 +7,18 @@ moves through `advance(now)`, which matches resting orders against the seeded pr
 (`matching.py`) and sends due reservations; the book never reads the wall clock. The gateway holds
 one lock around every call, so nothing here locks.
 
+Order numbers and reservation sequences are issued increasing, so each account's rows are also kept
+in a list in number order (`account_orders`, `account_reservations`): the paged inquiries bisect to
+their cursor there instead of filtering and sorting the whole book for every page.
+
 `visibility_delay_s` is a fault knob: rows accepted at t stay out of inquiries until t + delay.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
@@ -45,6 +50,9 @@ class Book:
         self._accounts: dict[AccountKey, Account] = {}
         self._orders: dict[int, OverseasOrder] = {}
         self._reservations: dict[int, Reservation] = {}
+        # Per account, in number order (numbers are issued increasing: appending keeps the order).
+        self._account_orders: dict[AccountKey, list[OverseasOrder]] = {}
+        self._account_resvs: dict[AccountKey, list[Reservation]] = {}
         self._ledger: list[LedgerEntry] = []
         self._next_no = _FIRST_ORDER_NO
         self._next_seq = _FIRST_RESV_SEQ
@@ -122,7 +130,12 @@ class Book:
 
     def orders_for(self, account: AccountKey) -> list[OverseasOrder]:
         """Every overseas row of the account in order-number order."""
-        return [o for o in self._orders.values() if o.account == account]
+        return list(self.account_orders(account))
+
+    def account_orders(self, account: AccountKey) -> Sequence[OverseasOrder]:
+        """The account's overseas rows in ascending order-number order: the book's own list, not a
+        copy — read it under the gateway lock and do not keep it."""
+        return self._account_orders.get(account, ())
 
     def place_order(
         self,
@@ -217,6 +230,7 @@ class Book:
             processed_until=ctx.now,
         )
         self._orders[int(order_no)] = order
+        self._account_orders.setdefault(account, []).append(order)  # numbers only grow
         return order
 
     def fill(self, order: OverseasOrder, qty: int, price: Decimal) -> None:
@@ -242,6 +256,7 @@ class Book:
         """Number and store a validated reservation (its `seq` is assigned here)."""
         resv.seq = self.new_resv_seq()
         self._reservations[int(resv.seq)] = resv
+        self._account_resvs.setdefault(resv.account, []).append(resv)  # sequences only grow
         self._record("resv", ctx, resv.account, resv.seq, fields)
         return resv
 
@@ -260,6 +275,12 @@ class Book:
             old.cancelled_at = ctx.now
             new.seq = self.new_resv_seq()
         self._reservations[int(new.seq)] = new
+        rows = self._account_resvs.setdefault(new.account, [])
+        at = bisect_left(rows, int(new.seq), key=lambda r: int(r.seq))
+        if at < len(rows) and rows[at].seq == new.seq:
+            rows[at] = new  # the same sequence: the revise takes the old row's place
+        else:
+            rows.insert(at, new)  # a fresh sequence: the highest, so this appends
         self._record("resv-revise", ctx, new.account, new.seq, fields)
 
     def cancel_reservation(self, ctx: CallContext, resv: Reservation, fields: Mapping[str, Any]) -> None:
@@ -272,7 +293,13 @@ class Book:
         return resv if resv is not None and resv.account == account else None
 
     def reservations_for(self, account: AccountKey) -> list[Reservation]:
-        return [r for r in self._reservations.values() if r.account == account]
+        """Every reservation of the account in sequence order."""
+        return list(self.account_reservations(account))
+
+    def account_reservations(self, account: AccountKey) -> Sequence[Reservation]:
+        """The account's reservations in ascending sequence order: the book's own list (see
+        `account_orders`)."""
+        return self._account_resvs.get(account, ())
 
     def fill_reservation(self, resv: Reservation, qty: int, price: Decimal) -> None:
         acct = self.account(resv.account)

@@ -37,8 +37,8 @@ from kisdesk.simulator.replies import (
     RejectionError,
     fmt,
     is_continuation,
+    page_after,
     paged_reply,
-    take_page,
 )
 
 _E = TypeVar("_E", Side, ResvOrderDivision, BalanceKind)
@@ -272,9 +272,9 @@ def _list(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
             return False
         return processed[-1] == "0" or r.processed == (processed[-1] == "1")
 
-    rows = sorted((r for r in book.reservations_for(account) if wanted(r)), key=lambda r: int(r.seq))
     cursor = nk if is_continuation(ctx.tr_cont, nk) else ""
-    page, more = take_page(rows, lambda r: int(r.seq), cursor, False, book.settings.resv_page_size)
+    rows = book.account_reservations(account)
+    page, more = page_after(rows, _seq_number, cursor, False, book.settings.resv_page_size, wanted)
     return paged_reply(
         book.settings,
         rows=[reservation_row(book, r) for r in page],
@@ -284,6 +284,10 @@ def _list(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimReply:
         msg_cd=INQUIRY_OK if more else INQUIRY_LAST,
         msg1="조회가 완료되었습니다.",
     )
+
+
+def _seq_number(r: Reservation) -> int:
+    return int(r.seq)
 
 
 def _kst(moment: datetime | None, pattern: str) -> str:

@@ -3,8 +3,9 @@ inquire-psamount (buying power) and the price quote (overseas-pending-and-fills.
 
 Rows carry every field the spec lists, with the lowercase keys of `kisdesk.api.models.inquiry`.
 Paging follows README.md § Paging; the NK key is the last returned order number, so a page is stable
-while orders come and go between calls. Rows accepted less than `book.visibility_delay_s` ago are
-left out (a fault knob).
+while orders come and go between calls. A page walks the account's rows from the cursor
+(`replies.page_after`): its cost does not grow with the pages before it. Rows accepted less than
+`book.visibility_delay_s` ago are left out (a fault knob).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from kisdesk.api.models.inquiry import HistoryRow
 from kisdesk.api.venue_rules import KST, board_lot, max_decimals
 from kisdesk.simulator.book import BRANCH_NO, Book
 from kisdesk.simulator.catalog import exchange_for_quote_code, find_overseas, overseas_or_placeholder
-from kisdesk.simulator.protocol import AccountKey, CallContext, SimReply, envelope, ok
+from kisdesk.simulator.protocol import CallContext, SimReply, envelope, ok
 from kisdesk.simulator.records import OverseasOrder
 from kisdesk.simulator.replies import (
     INQUIRY_OK,
@@ -32,8 +33,8 @@ from kisdesk.simulator.replies import (
     RejectionError,
     fmt,
     is_continuation,
+    page_after,
     paged_reply,
-    take_page,
 )
 
 _SIDE_NAME: Final = {Side.SELL: "매도", Side.BUY: "매수"}
@@ -124,8 +125,8 @@ def _venue_matches(query: str, exchange: Exchange) -> bool:
     return query == exchange.value
 
 
-def _visible_orders(book: Book, ctx: CallContext, account: AccountKey) -> list[OverseasOrder]:
-    return [o for o in book.orders_for(account) if book.visible(o.accepted_at, ctx.now)]
+def _order_number(order: OverseasOrder) -> int:
+    return int(order.order_no)
 
 
 # --- inquire-nccs --------------------------------------------------------------------------------
@@ -145,12 +146,13 @@ def pending_reply(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimR
     f.text("CTX_AREA_FK200", 200, required=False)  # echoed back by clients; the NK alone is the cursor
     nk = f.text("CTX_AREA_NK200", 200, required=False)
     descending = sort != "DS"  # DS = 정순; anything else (the spec's blank included) = 역순
-    rows = [
-        o for o in _visible_orders(book, ctx, account) if o.open_qty > 0 and _venue_matches(venue, o.exchange)
-    ]
-    rows.sort(key=lambda o: int(o.order_no), reverse=descending)
+
+    def wanted(o: OverseasOrder) -> bool:
+        return o.open_qty > 0 and _venue_matches(venue, o.exchange) and book.visible(o.accepted_at, ctx.now)
+
     cursor = nk if is_continuation(ctx.tr_cont, nk) else ""
-    page, more = take_page(rows, lambda o: int(o.order_no), cursor, descending, settings.nccs_page_size)
+    rows = book.account_orders(account)
+    page, more = page_after(rows, _order_number, cursor, descending, settings.nccs_page_size, wanted)
     return paged_reply(
         settings,
         rows=[pending_row(o) for o in page],
@@ -185,15 +187,14 @@ def history_reply(book: Book, ctx: CallContext, data: Mapping[str, Any]) -> SimR
         _check_paper_filters(symbol, side, fill_state, venue)
         sort = "DS"  # paper ignores SORT_SQN
     descending = sort == "AS"
-    rows = [
-        o
-        for o in _visible_orders(book, ctx, account)
-        if _history_match(o, symbol, start, end, side, fill_state, venue)
-    ]
-    rows.sort(key=lambda o: int(o.order_no), reverse=descending)
+
+    def wanted(o: OverseasOrder) -> bool:
+        visible = book.visible(o.accepted_at, ctx.now)
+        return visible and _history_match(o, symbol, start, end, side, fill_state, venue)
+
     cursor = nk if is_continuation(ctx.tr_cont, nk) else ""
     size = settings.ccnl_page_size_paper if book.family is TrFamily.PAPER else settings.ccnl_page_size_real
-    page, more = take_page(rows, lambda o: int(o.order_no), cursor, descending, size)
+    page, more = page_after(book.account_orders(account), _order_number, cursor, descending, size, wanted)
     out: list[dict[str, str]] | dict[str, str] = [history_row(book, o) for o in page]
     if not page and settings.empty_ccnl_as_blank_object:
         out = dict(_BLANK_HISTORY_ROW)

@@ -16,6 +16,7 @@ Every rejection is rt_cd "1" with a descriptive Korean msg1 and HTTP settings.bu
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
@@ -164,6 +165,40 @@ def take_page(
         last = _cursor_number(cursor)
         remaining = [r for r in rows if (number(r) < last if descending else number(r) > last)]
     return remaining[:size], len(remaining) > size
+
+
+def page_after(
+    rows: Sequence[T],
+    number: Callable[[T], int],
+    cursor: str,
+    descending: bool,
+    size: int,
+    keep: Callable[[T], bool],
+) -> tuple[list[T], bool]:
+    """`take_page` over the rows `keep` accepts, without filtering or sorting all of them.
+
+    `rows` must be in strictly ascending `number` order (the book issues order and reservation
+    numbers increasing). The walk starts at the cursor by bisection and stops at the first accepted
+    row beyond the page, so a call costs the page plus the rejected rows it steps over — not the whole
+    book. Same rows, same order, same `more` as `take_page(sorted(filter(keep, rows)), ...)`.
+    """
+    if cursor.strip():
+        last = _cursor_number(cursor)
+        if descending:
+            start = bisect_left(rows, last, key=number) - 1
+        else:
+            start = bisect_right(rows, last, key=number)
+    else:
+        start = len(rows) - 1 if descending else 0
+    walk = range(start, -1, -1) if descending else range(start, len(rows))
+    page: list[T] = []
+    for index in walk:
+        row = rows[index]
+        if keep(row):
+            if len(page) >= size:
+                return page, True
+            page.append(row)
+    return page, False
 
 
 def _cursor_number(cursor: str) -> int:
