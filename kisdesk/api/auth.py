@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
@@ -133,8 +134,11 @@ class TokenManager:
         refresh_margin_s: float = 600.0,
         min_interval_s: float = 61.0,
         deadline_s: float = 15.0,
+        on_token: Callable[[str], None] | None = None,
     ) -> None:
         self._env = env
+        # Told every token value before anything could log it: the app's log redaction registers it.
+        self._on_token = on_token
         self._base = httpx.URL(str(base_url))
         self._credentials = credentials
         self._store = store
@@ -194,6 +198,7 @@ class TokenManager:
         if record.last_issuance is not None:
             self._last_issuance = max(record.last_issuance, self._last_issuance or 0.0)
         if record.token is not None and self._fresh(record.token):
+            self._announce(record.token)
             self._cached = record.token  # issued by an earlier run or another client
             return record.token
         await self._wait_for_issuance_slot()
@@ -230,9 +235,14 @@ class TokenManager:
         except ValidationError as exc:
             raise KisProtocolError(f"token answer: {exc.error_count()} invalid fields") from None
         token = AccessToken(parsed.access_token, now + parsed.expires_in, now)
+        self._announce(token)
         self._last_issuance = now
         await asyncio.to_thread(self._store.set, self.key, _Record(token, now).to_json())
         return token
+
+    def _announce(self, token: AccessToken) -> None:
+        if self._on_token is not None:
+            self._on_token(token.token)
 
     async def _remember_issuance(self, when: float | None) -> None:
         self._last_issuance = when

@@ -8,7 +8,7 @@ below only pick the TR ID, build the body or query and validate the answer into 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
@@ -97,6 +97,7 @@ class KisClient:
         cust_type: CustType = CustType.PERSONAL,
         deadline_s: float = DEFAULT_DEADLINE_S,
         token_refresh_margin_s: float = 600.0,
+        on_token: Callable[[str], None] | None = None,
     ) -> None:
         self.env = env
         self.account = account
@@ -123,6 +124,7 @@ class KisClient:
             limiter=self.limiter,
             refresh_margin_s=token_refresh_margin_s,
             deadline_s=deadline_s,
+            on_token=on_token,
         )
 
     def __repr__(self) -> str:

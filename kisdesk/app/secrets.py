@@ -20,6 +20,7 @@ import keyring.errors
 
 from kisdesk.api.credentials import Account, Credentials
 from kisdesk.api.enums import Env
+from kisdesk.app.logs import register_credentials
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,7 @@ def save_credentials(store: SecretStore, env: Env, appkey: str, appsecret: str, 
     Raises ValueError (naming the bad part, not its value) before anything is stored.
     """
     login = StoredLogin(Credentials(appkey, appsecret), Account.parse(account))
+    register_credentials(login.credentials)  # masked in every log line before anything can log them
     values = (login.credentials.appkey, login.credentials.appsecret, str(login.account))
     for name, value in zip(_FIELDS, values, strict=True):
         store.set(_key(env, name), value)

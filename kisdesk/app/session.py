@@ -24,6 +24,7 @@ from kisdesk.app.demo import DEMO_ACCOUNT, DEMO_CREDENTIALS, EmbeddedSimulator
 from kisdesk.app.errors import SessionBusyError
 from kisdesk.app.intents import IntentService
 from kisdesk.app.journal import MEMORY, Journal
+from kisdesk.app.logs import register_credentials, register_secret
 from kisdesk.app.market import MarketDataService
 from kisdesk.app.orders import OrderService
 from kisdesk.app.reconcile import ReconcileSettings
@@ -88,12 +89,14 @@ class Session:
         **client_options: object,
     ) -> Session:
         """Open a session; `journal_path=None` journals to the per-user data directory."""
+        register_credentials(profile.credentials)  # masked in every log line from here on
         client = KisClient(
             profile.env,
             profile.credentials,
             profile.account,
             token_store=token_store,
             base_url=profile.base_url,
+            on_token=register_secret,
             **client_options,  # type: ignore[arg-type]
         )
         clock = cast("Clock | None", client_options.get("clock"))  # the client's clock, if a test gave one
