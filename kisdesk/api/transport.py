@@ -2,8 +2,9 @@
 
 This module owns three decisions that must be made in exactly one place:
 
-* `send`: which httpx failures mean "nothing was sent" (connect phase) and which mean "KIS may have
-  acted on it" (timeout after sending, reset, the overall deadline);
+* `send`: which httpx failures mean "nothing was sent" (connect phase, including the overall deadline
+  or any failure before httpcore started writing the request headers) and which mean "KIS may have
+  acted on it" (timeout after sending, reset, the deadline once sending began);
 * `unwrap`: how any answer becomes either the JSON object of a success or a `KisError`
   (errors-and-limits.md §1: parse the body whatever the status, classify by msg_cd/error_code);
 * `RETRY_TABLE` + `with_retries`: the bounded, jittered retries per kind of request. An order POST
@@ -154,12 +155,48 @@ def scrub(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
+class WireTrace:
+    """How far one request got, from httpcore's `trace` extension events.
+
+    `sending` turns true at "<http11|http2>.send_request_headers.started": from then on KIS may have
+    bytes of the request. Until then only connecting (TCP, TLS) has happened and nothing was sent.
+    `seen` is false when no event arrived at all (a transport that does not emit them, or a wait for
+    a pool slot): then there is no evidence of where the request was, and nothing is assumed.
+    """
+
+    __slots__ = ("_chained", "seen", "sending")
+
+    def __init__(self, chained: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None) -> None:
+        self._chained = chained
+        self.seen = False
+        self.sending = False
+
+    @property
+    def nothing_sent(self) -> bool:
+        """True only with positive evidence that the request had not started being written."""
+        return self.seen and not self.sending
+
+    async def __call__(self, name: str, info: dict[str, Any]) -> None:
+        self.seen = True
+        if name.endswith(".send_request_headers.started"):
+            self.sending = True
+        if self._chained is not None:
+            await self._chained(name, info)
+
+
 async def send(
     http: httpx.AsyncClient, request: httpx.Request, deadline_s: float, tr_id: str
 ) -> httpx.Response:
-    """One exchange under an overall deadline, with httpx failures mapped to connect/unknown."""
+    """One exchange under an overall deadline, with httpx failures mapped to connect/unknown.
+
+    A failure, or the deadline, while still connecting (no request headers started on the wire, per
+    httpcore's trace events) is KisConnectError: nothing was sent (order-safety.md §2 row 2). Once the
+    request started being written, or with no trace evidence, it is KisOutcomeUnknownError.
+    """
     started = time.monotonic()
     where = f"{request.method} {request.url.path}"
+    wire = WireTrace(request.extensions.get("trace"))
+    request.extensions = {**request.extensions, "trace": wire}
     try:
         async with asyncio.timeout(deadline_s):
             response = await http.send(request)
@@ -167,11 +204,20 @@ async def send(
         _log.debug("%s tr_id=%s connect failed: %s", where, tr_id, type(exc).__name__)
         raise KisConnectError(f"{where}: could not connect ({type(exc).__name__}); nothing was sent") from exc
     except TimeoutError as exc:
+        if wire.nothing_sent:
+            _log.debug("%s tr_id=%s still connecting after %.1f s", where, tr_id, deadline_s)
+            raise KisConnectError(
+                f"{where}: could not connect within {deadline_s:g} s; nothing was sent"
+            ) from exc
         _log.debug("%s tr_id=%s no answer within %.1f s", where, tr_id, deadline_s)
         raise KisOutcomeUnknownError(f"{where}: no answer within {deadline_s:g} s") from exc
     except httpx.TransportError as exc:
-        _log.debug("%s tr_id=%s failed after sending: %s", where, tr_id, type(exc).__name__)
-        raise KisOutcomeUnknownError(f"{where}: {type(exc).__name__} after the request was sent") from exc
+        name = type(exc).__name__
+        if wire.nothing_sent:
+            _log.debug("%s tr_id=%s failed before sending: %s", where, tr_id, name)
+            raise KisConnectError(f"{where}: {name} while connecting; nothing was sent") from exc
+        _log.debug("%s tr_id=%s failed after sending: %s", where, tr_id, name)
+        raise KisOutcomeUnknownError(f"{where}: {name} after the request was sent") from exc
     elapsed_ms = (time.monotonic() - started) * 1000
     _log.debug("%s tr_id=%s status=%d %.0f ms", where, tr_id, response.status_code, elapsed_ms)
     return response

@@ -7,6 +7,12 @@ the Reconciler and never resent. Sending again is a user action on a NOT_FOUND i
 new intent. At start, every SENDING/UNKNOWN intent of this env/account is reconciled before new
 orders are allowed (row 25).
 
+After the answer, an ORDER intent follows its order along §3: a cancel/revise sent for it moves it to
+PENDING_CANCEL/PENDING_REPLACE (back to its working state when that request is rejected, never sent
+or not found), and `pending()` (plus every reconciliation scan) feeds inquiry rows to
+`observe`, which moves working ORDER intents to PARTIALLY_FILLED/FILLED and, confirmed by inquire-ccnl
+rows only, to CANCELED/REPLACED.
+
 Observers: `subscribe(callback)` gets every new version of an intent, on the event loop's thread,
 whatever changed it (the request, the reconciler or the user). No Qt here; the UI adapts callbacks.
 
@@ -23,8 +29,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import datetime, timedelta
 from decimal import Decimal
 from inspect import isawaitable
 from typing import Any, Final
@@ -32,12 +38,13 @@ from zoneinfo import ZoneInfo
 
 from kisdesk.api.clock import Clock, SystemClock
 from kisdesk.api.enums import Env, OrderDivision
-from kisdesk.api.errors import KisApiError
-from kisdesk.api.models import OrderOutput
-from kisdesk.app.journal import Journal
+from kisdesk.api.errors import KisApiError, KisError
+from kisdesk.api.models import HistoryRow, OrderOutput, PendingRow
+from kisdesk.app.journal import Journal, StaleIntentError
 from kisdesk.app.orders import OrderService
 from kisdesk.app.reconcile import Reconciler, ReconcileSettings
 from kisdesk.domain.intents import (
+    TRANSITIONS,
     Cause,
     Fingerprint,
     Intent,
@@ -47,12 +54,33 @@ from kisdesk.domain.intents import (
     outcome_of,
     ticket_of,
 )
-from kisdesk.domain.pending import PendingOrder
+from kisdesk.domain.pending import (
+    OrderStatus,
+    PendingOrder,
+    from_history_rows,
+    from_pending_row,
+    order_key,
+)
 from kisdesk.domain.ticket import IncompleteTicketError, OverseasTicket, order_price
 
 _log = logging.getLogger(__name__)
 KST: Final = ZoneInfo("Asia/Seoul")
 _S = IntentState
+
+# How many recent journal rows the start looks through for orders still working from an earlier run.
+WORKING_LOOKBACK: Final = 500
+# A cancel/revise in one of these states may still act on its target: the target stays PENDING_*.
+_CHANGE_LIVE: Final = frozenset({_S.CONFIRMED, _S.SENDING, _S.UNKNOWN, _S.AMBIGUOUS, _S.ACKED})
+# ... and once it ends in one of these, it never reached the order: the target goes back to working.
+_CHANGE_FAILED: Final = frozenset({_S.REJECTED, _S.NOT_SENT, _S.NOT_FOUND})
+_PENDING_OF: Final = {IntentKind.CANCEL: _S.PENDING_CANCEL, IntentKind.REVISE: _S.PENDING_REPLACE}
+# What an observed order status makes of a working ORDER intent (WORKING and REJECTED change nothing).
+_OBSERVED: Final = {
+    OrderStatus.PARTIALLY_FILLED: _S.PARTIALLY_FILLED,
+    OrderStatus.FILLED: _S.FILLED,
+    OrderStatus.CANCELLED: _S.CANCELED,
+    OrderStatus.REVISED: _S.REPLACED,
+}
 
 IntentCallback = Callable[[Intent], None]
 # Test and crash-suite hook: called with "confirmed" (nothing written yet), "journaled" (SENDING is
@@ -89,6 +117,7 @@ class IntentService:
             orders.client, journal, clock=self._clock, settings=settings
         )
         self.reconciler.on_change = self._publish
+        self.reconciler.on_scan = self._observe_scan
         self.checkpoint = checkpoint
         self.ready = False
         self._subscribers: list[IntentCallback] = []
@@ -96,6 +125,9 @@ class IntentService:
         self._tasks: dict[str, asyncio.Task[Intent]] = {}
         self._startup: asyncio.Future[list[Intent]] | None = None
         self._resending: set[str] = set()
+        # ORDER intents at the exchange and still open (ACKED, PARTIALLY_FILLED, PENDING_*), by id:
+        # what `observe` advances. Filled from the journal at start and kept by `_publish`.
+        self._working: dict[str, Intent] = {}
 
     @property
     def env(self) -> Env:
@@ -148,6 +180,7 @@ class IntentService:
 
     def _publish(self, intent: Intent) -> None:
         self._intents[intent.intent_id] = intent
+        self._track_working(intent)
         for callback in list(self._subscribers):
             try:
                 callback(intent)
@@ -181,6 +214,11 @@ class IntentService:
             if intent.state is _S.UNKNOWN:
                 waiting.append(self._reconcile_in_background(intent))
         results = list(await asyncio.gather(*waiting))
+        # Orders an earlier run left working: followed from the next `pending()` (no request here:
+        # the start must not spend a token or a ccnl read before the user asks for anything).
+        for intent in await self.journal.history(WORKING_LOOKBACK, self.env):
+            if intent.account == self.account and intent.intent_id not in self._intents:
+                self._track_working(intent)
         self.ready = True
         return results + [i for i in found if i.state is _S.AMBIGUOUS]
 
@@ -271,6 +309,131 @@ class IntentService:
         """The user's choice for an AMBIGUOUS intent: one of its candidates, or None for "none is mine"."""
         return await self.reconciler.decide_ambiguous(intent, order_no)
 
+    # --- following orders (order-safety.md §3) ---------------------------------------------------
+
+    async def pending(self) -> list[PendingOrder]:
+        """`OrderService.pending()`, and the working ORDER intents advanced from what it shows.
+
+        While any ORDER intent is working this costs one inquire-ccnl read (every page) on top: open
+        orders vanish from inquire-nccs when they end, so only ccnl rows can confirm FILLED, CANCELED
+        or REPLACED. A failed ccnl read is logged; the open orders are returned all the same.
+        """
+        orders = await self.orders.pending()
+        await self._refresh_working(orders)
+        return orders
+
+    async def observe(self, orders: Iterable[PendingOrder]) -> list[Intent]:
+        """Advance working ORDER intents from observed orders (a later entry for the same order number
+        wins: pass inquire-nccs orders before inquire-ccnl ones). Returns the intents it moved.
+
+        Only positive evidence counts: an order missing from the rows changes nothing. FILLED,
+        CANCELED and REPLACED are final. A partial fill moves ACKED to PARTIALLY_FILLED and leaves a
+        PENDING_CANCEL/PENDING_REPLACE as it is (the cancel or revise is still the news).
+        """
+        seen = {o.key: o for o in orders}
+        moved: list[Intent] = []
+        for intent in list(self._working.values()):
+            order = seen.get(order_key(intent.order_no))
+            if order is None:
+                continue
+            to = _OBSERVED.get(order.status)
+            if to is None or to is intent.state:
+                continue
+            if to is _S.PARTIALLY_FILLED and intent.state is not _S.ACKED:
+                continue
+            text = f"order {order.order_no}: {order.filled}/{order.quantity} filled, {order.status.lower()}"
+            done = await self._advance(intent, to, text)
+            if done is not None:
+                moved.append(done)
+        return moved
+
+    def _track_working(self, intent: Intent) -> None:
+        if intent.kind is IntentKind.ORDER and intent.state.working and intent.order_no.strip():
+            self._working[intent.intent_id] = intent
+        else:
+            self._working.pop(intent.intent_id, None)
+
+    async def _refresh_working(self, orders: Sequence[PendingOrder] = ()) -> None:
+        """Observe `orders` plus one inquire-ccnl read covering every working ORDER intent (if any)."""
+        if not self._working:
+            return
+        zones = [
+            (i.matches_at, ZoneInfo(i.fingerprint.exchange.info.timezone)) for i in self._working.values()
+        ]
+        start = min(at.astimezone(zone).date() for at, zone in zones) - timedelta(days=1)
+        end = max(self._now().astimezone(zone).date() for _, zone in zones) + timedelta(days=1)
+        try:
+            rows = await self.orders.client.history_all(start, end)
+            history = from_history_rows(rows)
+        except (KisError, ValueError) as exc:  # a failed read proves nothing; the next refresh retries
+            _log.info("reading fills for working orders failed: %s", type(exc).__name__)
+            history = []
+        await self.observe([*orders, *history])
+
+    async def _observe_scan(self, pending: list[PendingRow], history: list[HistoryRow]) -> None:
+        """The reconciler's scans (filtered by symbol/side/venue: fine, absence proves nothing)."""
+        if not self._working:
+            return
+        try:
+            orders = [from_pending_row(r) for r in pending] + from_history_rows(history)
+        except ValueError as exc:
+            _log.info("a reconciliation scan could not be observed: %s", exc)
+            return
+        await self.observe(orders)
+
+    async def _follow_change(self, change: Intent) -> None:
+        """Move the ORDER intent a cancel/revise acts on: PENDING_* while it may act, back when it failed."""
+        pending = _PENDING_OF.get(change.kind)
+        if pending is None or not change.target_order_no.strip():
+            return
+        target = await self._owner_of(change.target_order_no)
+        if target is None:
+            return
+        key = order_key(change.target_order_no)
+        if change.state in _CHANGE_LIVE - {_S.CONFIRMED, _S.SENDING}:
+            if target.state in (_S.ACKED, _S.PARTIALLY_FILLED):
+                text = f"{change.kind} {change.intent_id} is {change.state}"
+                await self._advance(target, pending, text, Cause.REQUEST)
+        elif change.state in _CHANGE_FAILED and target.state is pending:
+            if any(
+                i.kind is change.kind and i.state in _CHANGE_LIVE and order_key(i.target_order_no) == key
+                for i in self._intents.values()
+                if i.intent_id != change.intent_id
+            ):
+                return  # another cancel/revise of this order may still act on it
+            back = await self._state_before(target, pending)
+            text = f"{change.kind} {change.intent_id} is {change.state}"
+            await self._advance(target, back, text, Cause.REQUEST)
+
+    async def _owner_of(self, order_no: str) -> Intent | None:
+        key = order_key(order_no)
+        for intent in self._working.values():
+            if order_key(intent.order_no) == key:
+                return intent
+        return None
+
+    async def _state_before(self, intent: Intent, pending: IntentState) -> IntentState:
+        """The working state `intent` had before it last entered `pending` (ACKED if unclear)."""
+        for _, before, after, _, _ in reversed(await self.journal.events(intent.intent_id)):
+            if after == pending.value and before in (_S.ACKED.value, _S.PARTIALLY_FILLED.value):
+                return IntentState(before)
+        return _S.ACKED
+
+    async def _advance(
+        self, intent: Intent, to: IntentState, detail: str, cause: Cause = Cause.QUERY
+    ) -> Intent | None:
+        """One move of a working ORDER intent; None when the table does not allow it from the state
+        it is in (e.g. CANCELED while a revise is pending) or the journal moved it meanwhile."""
+        if to not in TRANSITIONS[intent.state]:
+            return None
+        try:
+            return await self._write(intent, to, cause=cause, detail=detail)
+        except StaleIntentError:
+            current = await self.journal.get(intent.intent_id)
+            if current is not None:
+                self._publish(current)  # the next observation starts from what is stored
+            return None
+
     # --- the send path --------------------------------------------------------------------------
 
     async def _submit(self, ticket: OverseasTicket, *, resend_of: str) -> Intent:
@@ -322,15 +485,19 @@ class IntentService:
             await asyncio.shield(moved)  # record it; the next start reconciles it
             raise
         except Exception as exc:
-            return await self._failed(sending, exc)
+            failed = await self._failed(sending, exc)
+            await self._follow_change(failed)
+            return failed
         await self._check("answered", sending)
-        return await self._write(
+        acked = await self._write(
             sending,
             _S.ACKED,
             detail=f"order {output.order_no}",
             order_no=output.order_no,
             branch_no=output.branch_no,
         )
+        await self._follow_change(acked)
+        return acked
 
     async def _failed(self, intent: Intent, exc: Exception) -> Intent:
         state = outcome_of(exc)
@@ -368,6 +535,7 @@ class IntentService:
         done = await self.reconciler.reconcile(intent)
         if done.order_no:
             await self.reconciler.narrow_ambiguous(self.env, self.account)
+        await self._follow_change(done)
         return done
 
     def _reconciled(self, intent_id: str, task: asyncio.Task[Intent]) -> None:

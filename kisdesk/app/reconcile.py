@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
@@ -89,7 +89,9 @@ class _Progress:
 class Reconciler:
     """Resolves UNKNOWN intents of one client's env/account by reading inquire-nccs and inquire-ccnl.
 
-    `on_change` is called with every new version of an intent it writes to the journal.
+    `on_change` is called with every new version of an intent it writes to the journal; `on_scan`
+    (if set) is awaited with the rows of every complete scan, so other intents can follow their
+    orders from them (IntentService.observe). A failing `on_scan` is logged and never stops the search.
     """
 
     def __init__(
@@ -106,6 +108,7 @@ class Reconciler:
         self._clock: Clock = clock or SystemClock()
         self.settings = settings or ReconcileSettings()
         self.on_change = on_change
+        self.on_scan: Callable[[list[PendingRow], list[HistoryRow]], Awaitable[None]] | None = None
         self.resolutions: list[Resolution] = []
         # Claiming an order number (read the known numbers, then write) must not interleave between
         # two intents, or both could claim the same order.
@@ -143,6 +146,7 @@ class Reconciler:
                 await self._clock.sleep(min(s.poll_s * 2**progress.failed, s.max_error_wait_s))
                 continue
             progress.scans += 1
+            await self._share(rows)
             done = await self._decide(intent, rows, counts=began >= deadline, progress=progress)
             if done is not None:
                 self._record(intent, done, progress, start)
@@ -278,6 +282,14 @@ class Reconciler:
         if self.on_change is not None:
             self.on_change(moved)
         return moved
+
+    async def _share(self, rows: tuple[list[PendingRow], list[HistoryRow]]) -> None:
+        if self.on_scan is None:
+            return
+        try:
+            await self.on_scan(*rows)
+        except Exception:  # an observer's bug must not stop reconciliation
+            _log.exception("observing a reconciliation scan failed")
 
     def _record(self, intent: Intent, done: Intent, progress: _Progress, start: float) -> None:
         now = self._clock.time()

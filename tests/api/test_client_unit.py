@@ -550,3 +550,77 @@ async def test_context_manager_closes_the_http_client(kis: FakeKis, make_client)
     async with make_client(kis) as client:
         pass
     assert client._http.is_closed
+
+
+# --- connect phase vs sent: httpcore's trace events -----------------------------------------------
+
+
+def _traced(*events: str, then: type[httpx.TransportError] | None = None):
+    """A transport handler that reports httpcore-style trace events, then fails or stalls."""
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        trace = request.extensions["trace"]
+        for name in events:
+            await trace(name, {})
+        if then is not None:
+            raise then("scripted", request=request)
+        await asyncio.sleep(5)
+        raise AssertionError("the deadline should have struck")
+
+    return handler
+
+
+CONNECTING = ("connection.connect_tcp.started",)
+CONNECTED_TLS = (
+    "connection.connect_tcp.started",
+    "connection.connect_tcp.complete",
+    "connection.start_tls.started",
+)
+SENDING = (*CONNECTED_TLS, "connection.start_tls.complete", "http11.send_request_headers.started")
+
+
+@pytest.mark.parametrize(
+    ("events", "then", "error", "attempts"),
+    [
+        (CONNECTING, None, KisConnectError, 3),  # the deadline struck while connecting
+        (CONNECTED_TLS, None, KisConnectError, 3),  # ... or during the TLS handshake
+        (CONNECTING, httpx.ReadTimeout, KisConnectError, 3),
+        (SENDING, None, KisOutcomeUnknownError, 1),  # headers started: KIS may have the order
+        (("http11.send_request_headers.started",), None, KisOutcomeUnknownError, 1),  # pooled connection
+        (SENDING, httpx.WriteTimeout, KisOutcomeUnknownError, 1),
+        ((), None, KisOutcomeUnknownError, 1),  # no trace evidence at all: never assume "not sent"
+    ],
+    ids=[
+        "deadline_connecting",
+        "deadline_tls",
+        "timeout_connecting",
+        "deadline_sending",
+        "deadline_pooled",
+        "timeout_sending",
+        "deadline_untraced",
+    ],
+)
+async def test_the_deadline_or_a_failure_before_the_headers_means_nothing_was_sent(
+    kis: FakeKis, make_client, events, then, error, attempts
+) -> None:
+    kis.on(ORDER, _traced(*events, then=then))
+    with pytest.raises(error):
+        await make_client(kis, deadline_s=0.05).place_order(BUY_AAPL, Side.BUY)
+    assert len(kis.business) == attempts  # nothing sent: retried like any connect failure
+
+
+async def test_the_trace_of_a_caller_still_gets_every_event(kis: FakeKis, make_client) -> None:
+    from kisdesk.api.transport import send
+
+    seen: list[str] = []
+
+    async def mine(name: str, info: dict[str, object]) -> None:
+        seen.append(name)
+
+    client = make_client(kis.on(ORDER, _traced(*SENDING, then=httpx.ReadError)))
+    request = httpx.Request(
+        "POST", "https://openapi.koreainvestment.com:9443" + ORDER, extensions={"trace": mine}
+    )
+    with pytest.raises(KisOutcomeUnknownError):
+        await send(client._http, request, 1.0, "TTTT1002U")
+    assert seen == list(SENDING)

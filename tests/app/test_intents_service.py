@@ -212,3 +212,112 @@ async def test_similar_lists_a_recent_identical_order(rig: Rig, service: IntentS
     placed = await service.submit(ticket())
     assert service.similar(ticket()) == [placed]
     assert service.similar(ticket(quantity=2)) == []
+
+
+# --- the ORDER intent follows its cancel, revise and fills (order-safety.md §3) --------------------
+
+
+async def test_a_cancel_moves_its_order_to_pending_cancel_then_canceled(
+    rig: Rig, service: IntentService
+) -> None:
+    placed = await service.submit(ticket(price="150.00"))
+    order = await rig.pending_order(service, placed.order_no)
+    cancel = await service.cancel(order)
+    assert cancel.state is S.ACKED
+    assert (await service.journal.get(placed.intent_id)).state is S.PENDING_CANCEL  # type: ignore[union-attr]
+    assert await service.pending() == []  # the ccnl read confirms the cancel
+    stored = await service.journal.get(placed.intent_id)
+    assert stored is not None
+    assert stored.state is S.CANCELED
+    assert service.get(placed.intent_id) == stored
+
+
+async def test_a_revise_moves_its_order_to_pending_replace_then_replaced(
+    rig: Rig, service: IntentService
+) -> None:
+    placed = await service.submit(ticket(quantity=3))
+    order = await rig.pending_order(service, placed.order_no)
+    revise = await service.revise(order, 2, Decimal("149.00"))
+    assert revise.state is S.ACKED
+    assert service.get(placed.intent_id).state is S.PENDING_REPLACE  # type: ignore[union-attr]
+    await service.pending()
+    assert service.get(placed.intent_id).state is S.REPLACED  # type: ignore[union-attr]
+
+
+async def test_a_rejected_cancel_leaves_the_order_working(rig: Rig, service: IntentService) -> None:
+    placed = await service.submit(ticket(price="150.00"))
+    order = await rig.pending_order(service, placed.order_no)
+    rig.engine.faults.add(Fault(FaultKind.EGW, match="orders", code="APBK0918", count=1))
+    cancel = await service.cancel(order)
+    assert cancel.state is S.REJECTED
+    assert service.get(placed.intent_id).state is S.ACKED  # type: ignore[union-attr]
+
+
+async def test_an_unresolved_cancel_that_was_not_found_puts_the_order_back(
+    rig: Rig, service: IntentService
+) -> None:
+    placed = await service.submit(ticket(price="150.00"))
+    order = await rig.pending_order(service, placed.order_no)
+    rig.engine.faults.add(Fault(FaultKind.DROP_BEFORE, match="orders", count=1))
+    cancel = await service.cancel(order)
+    assert cancel.state is S.UNKNOWN
+    assert service.get(placed.intent_id).state is S.PENDING_CANCEL  # type: ignore[union-attr]
+    rig.clock.advance(60)
+    assert (await service.settle(cancel)).state is S.NOT_FOUND
+    back = await service.journal.get(placed.intent_id)
+    assert back is not None
+    assert back.state is S.ACKED
+    events = await service.journal.events(placed.intent_id)
+    assert [(f, t) for _, f, t, _, _ in events][-2:] == [
+        ("ACKED", "PENDING_CANCEL"),
+        ("PENDING_CANCEL", "ACKED"),
+    ]
+
+
+async def test_observe_moves_fills_and_keeps_a_pending_cancel(rig: Rig, service: IntentService) -> None:
+    from dataclasses import replace
+
+    from kisdesk.domain.pending import OrderStatus
+
+    a = await service.submit(ticket(quantity=4, price="150.00"))
+    b = await service.submit(ticket(quantity=4, price="151.00"))
+    order_a = await rig.pending_order(service, a.order_no)
+    order_b = await rig.pending_order(service, b.order_no)
+    part = OrderStatus.PARTIALLY_FILLED
+    await service.observe([replace(order_a, filled=1, remaining=3, status=part)])
+    assert service.get(a.intent_id).state is S.PARTIALLY_FILLED  # type: ignore[union-attr]
+    await service.cancel(order_b)
+    await service.observe([replace(order_b, filled=1, remaining=3, status=part)])
+    assert service.get(b.intent_id).state is S.PENDING_CANCEL  # type: ignore[union-attr]
+    await service.observe([replace(order_a, filled=4, remaining=0, status=OrderStatus.FILLED)])
+    assert service.get(a.intent_id).state is S.FILLED  # type: ignore[union-attr]
+    assert await service.observe([order_a]) == []  # final: nothing moves it again
+    events = await service.journal.events(a.intent_id)
+    assert [t for _, _, t, _, _ in events][-2:] == ["PARTIALLY_FILLED", "FILLED"]
+
+
+async def test_pending_reads_no_history_while_no_order_is_working(rig: Rig, service: IntentService) -> None:
+    calls: list[object] = []
+    history_all = service.orders.client.history_all
+
+    async def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return await history_all(*args, **kwargs)  # type: ignore[arg-type]
+
+    service.orders.client.history_all = counting  # type: ignore[method-assign,assignment]
+    await service.pending()
+    assert calls == []
+    await service.submit(ticket(price="150.00"))
+    await service.pending()
+    assert len(calls) == 1
+
+
+async def test_a_restart_follows_orders_an_earlier_run_left_working(rig: Rig, service: IntentService) -> None:
+    placed = await service.submit(ticket(price="150.00"))
+    order = await rig.pending_order(service, placed.order_no)
+    await service.orders.cancel(order)  # cancelled elsewhere (another app), not through an intent
+    later = await rig.started()
+    await later.pending()
+    stored = await later.journal.get(placed.intent_id)
+    assert stored is not None
+    assert stored.state is S.CANCELED

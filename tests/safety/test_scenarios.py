@@ -278,12 +278,6 @@ async def test_rate_burst_gets_egw00201_and_the_order_still_lands_once(tmp_path:
         await rig.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG kisdesk/api/transport.py send(): the whole-request deadline (asyncio.timeout) firing while "
-    "httpx is still connecting is mapped to KisOutcomeUnknownError, so an order that never left is UNKNOWN "
-    "(then NOT_FOUND after the grace window) instead of NOT_SENT (order-safety.md row 2)",
-)
 async def test_a_connect_that_outlasts_the_deadline_is_not_sent(rig: Rig) -> None:
     """A host whose accept queue is full drops the SYN: the connect outlasts the deadline, nothing sent."""
     await (await rig.started()).orders.client.issue_token()  # the token store now holds a valid token
@@ -444,12 +438,6 @@ async def test_fill_during_cancel_race(rig: Rig) -> None:
     await rig.check()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GAP kisdesk/app/intents.py: a cancel is journaled as its own CANCEL intent only; nothing moves "
-    "the ORDER intent along §3 (ACKED → PENDING_CANCEL → CANCELED, fills → PARTIALLY_FILLED/FILLED), so "
-    "after a fill-during-cancel race the journal still says the order is ACKED (open, nothing filled)",
-)
 async def test_the_order_intent_follows_its_cancel_and_fills(rig: Rig) -> None:
     rig.engine.settings.update(fill_probability=1.0)
     service = await rig.started()
