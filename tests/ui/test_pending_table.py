@@ -1,0 +1,229 @@
+"""PendingOrdersModel and PendingOrdersProxy: row-by-row updates, typed sorting, filters, formatting."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QPersistentModelIndex, QStringListModel, Qt
+
+from kisdesk.api.enums import Exchange, Side
+from kisdesk.domain.pending import KST, BookDiff, OrderStatus, PendingBook, PendingOrder
+from kisdesk.ui.pending_table import ORDER_ROLE, SORT_ROLE, Column, PendingOrdersModel, PendingOrdersProxy
+from kisdesk.ui.theme import BUY_COLOR, SELL_COLOR
+
+BASE = PendingOrder(
+    order_no="0030135001",
+    original_order_no="",
+    exchange=Exchange.NASD,
+    symbol="AAPL",
+    name="Apple",
+    side=Side.BUY,
+    quantity=10,
+    filled=0,
+    remaining=10,
+    price=Decimal("114.87000000"),
+    avg_fill_price=None,
+    order_date=None,
+    order_time=datetime(2026, 11, 22, 1, 6, 17, tzinfo=KST),
+    status=OrderStatus.WORKING,
+    currency="USD",
+    algo_window="",
+)
+
+
+def numbered(n: int) -> PendingOrder:
+    return replace(BASE, order_no=f"{30135000 + n:010d}")
+
+
+def filled_model(orders: list[PendingOrder]) -> tuple[PendingOrdersModel, PendingOrdersProxy]:
+    model = PendingOrdersModel()
+    model.reset(orders)
+    proxy = PendingOrdersProxy()
+    proxy.setSourceModel(model)
+    return model, proxy
+
+
+def column(proxy: PendingOrdersProxy, col: Column) -> list[str]:
+    return [proxy.index(r, col).data() for r in range(proxy.rowCount())]
+
+
+def test_model_passes_the_model_tester_through_every_mutation(qtmodeltester) -> None:
+    model = PendingOrdersModel()
+    book = PendingBook()
+    model.apply(book.replace([numbered(1), numbered(2), numbered(3)]))
+    qtmodeltester.check(model)  # keeps checking every later change
+    model.apply(book.replace([numbered(1), numbered(2), numbered(3), numbered(4)]))  # added
+    model.apply(book.replace([numbered(1), replace(numbered(2), filled=4, remaining=6), numbered(3)]))
+    model.sort(Column.QTY, Qt.SortOrder.DescendingOrder)
+    model.apply(
+        book.replace([numbered(3), replace(numbered(5), quantity=99), replace(numbered(1), quantity=1)])
+    )
+    model.set_note(numbered(3).order_no, "cancel failed")
+    model.reset([numbered(7)])
+    assert model.rowCount() == 1
+
+
+def test_apply_updates_row_by_row_and_never_resets(qtbot) -> None:
+    model = PendingOrdersModel()
+    book = PendingBook()
+    model.apply(book.replace([numbered(n) for n in range(1, 7)]))
+    inserted: list[tuple[int, int]] = []
+    removed: list[tuple[int, int]] = []
+    changed: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    model.rowsRemoved.connect(lambda _p, first, last: removed.append((first, last)))
+    model.dataChanged.connect(lambda tl, br, _roles: changed.append((tl.row(), br.row())))
+    later = [numbered(1), replace(numbered(4), filled=1, remaining=9), numbered(5), numbered(8), numbered(9)]
+    with qtbot.assertNotEmitted(model.modelReset):
+        model.apply(book.replace(later))
+    assert removed == [(5, 5), (1, 2)]  # orders 2 and 3 in one run; from the bottom up
+    assert changed == [(1, 1)]
+    assert inserted == [(3, 4)]  # the two new orders in one batch
+    assert [model.order_at(r).order_no[-1] for r in range(model.rowCount())] == ["1", "4", "5", "8", "9"]
+    assert model.row_of("30135004") == 1  # zero padding does not matter
+
+
+def test_removing_contiguous_rows_is_one_signal(qtbot) -> None:
+    model = PendingOrdersModel()
+    model.reset([numbered(n) for n in range(1, 6)])
+    diff = BookDiff(removed=(numbered(2), numbered(3), numbered(4)))
+    with qtbot.waitSignal(model.rowsRemoved) as blocker:
+        model.apply(diff)
+    assert blocker.args[1:] == [1, 3]
+    assert model.rowCount() == 2
+
+
+def test_scattered_removals_go_as_one_block_and_keep_the_rest(qtbot, qtmodeltester) -> None:
+    model = PendingOrdersModel()
+    book = PendingBook()
+    model.apply(book.replace([numbered(n) for n in range(60)]))
+    qtmodeltester.check(model)
+    kept = QPersistentModelIndex(model.index(41, Column.SYMBOL))  # a selection would hold one of these
+    with qtbot.waitSignal(model.rowsRemoved) as blocker:
+        model.apply(book.replace([numbered(n) for n in range(1, 60, 2)]))  # 30 separate runs
+    assert blocker.args[1:] == [30, 59]
+    assert [model.order_at(r) for r in range(model.rowCount())] == [numbered(n) for n in range(1, 60, 2)]
+    assert kept.row() == 20
+    assert model.order_at(kept.row()) == numbered(41)
+
+
+def test_display_text_is_formatted_for_traders() -> None:
+    jp = replace(numbered(2), exchange=Exchange.TKSE, price=Decimal("2500.00000000"), quantity=1200)
+    algo = replace(numbered(3), algo_window="23:30~04:00", price=None)
+    model, _ = filled_model([numbered(1), jp, algo])
+    text = {r: [model.index(r, c).data() for c in Column] for r in range(3)}
+    assert text[0][Column.TIME] == "01:06:17"
+    assert text[0][Column.PRICE] == "114.87"  # USD: 2 decimals, not KIS's 8
+    assert text[0][Column.TYPE] == "—"
+    assert text[1][Column.PRICE] == "2,500"  # JPY: no decimals
+    assert text[1][Column.QTY] == "1,200"
+    assert text[2][Column.TYPE] == "TWAP/VWAP"
+    assert text[2][Column.PRICE] == "Market"
+    assert model.headerData(Column.ORDER_NO, Qt.Orientation.Horizontal) == "Order no."
+
+
+def test_side_is_coloured_and_numbers_right_aligned() -> None:
+    model, _ = filled_model([numbered(1), replace(numbered(2), side=Side.SELL)])
+    assert model.index(0, Column.SIDE).data(Qt.ItemDataRole.ForegroundRole) == BUY_COLOR
+    assert model.index(1, Column.SIDE).data(Qt.ItemDataRole.ForegroundRole) == SELL_COLOR
+    assert model.index(1, Column.SIDE).data() == "Sell"
+    align = model.index(0, Column.QTY).data(Qt.ItemDataRole.TextAlignmentRole)
+    assert align & Qt.AlignmentFlag.AlignRight
+    assert model.index(0, Column.SYMBOL).data(ORDER_ROLE) == numbered(1)
+
+
+@pytest.mark.parametrize(
+    ("col", "orders", "expected"),
+    [
+        (
+            Column.QTY,
+            [replace(numbered(n), quantity=q) for n, q in enumerate([1000, 900, 25])],
+            ["25", "900", "1,000"],  # as text, "1,000" < "25" < "900"
+        ),
+        (
+            Column.PRICE,
+            [replace(numbered(n), price=Decimal(p)) for n, p in enumerate(["9.50", "10.25", "100"])],
+            ["9.50", "10.25", "100.00"],
+        ),
+    ],
+)
+def test_sort_is_on_typed_values_not_text(
+    col: Column, orders: list[PendingOrder], expected: list[str]
+) -> None:
+    model, proxy = filled_model(orders)
+    proxy.sort(col, Qt.SortOrder.AscendingOrder)
+    assert column(proxy, col) == expected
+    proxy.sort(col, Qt.SortOrder.DescendingOrder)
+    assert column(proxy, col) == expected[::-1]
+    assert isinstance(model.index(0, col).data(SORT_ROLE), int | Decimal)
+
+
+def test_sort_by_time_and_order_number() -> None:
+    times = [datetime(2026, 11, 22, h, 0, 0, tzinfo=KST) for h in (9, 1, 23)]
+    orders = [
+        replace(numbered(n), order_no=no, order_time=t)
+        for n, (no, t) in enumerate(zip(["900", "1000", "95"], times, strict=True))
+    ]
+    _, proxy = filled_model(orders)
+    proxy.sort(Column.TIME, Qt.SortOrder.DescendingOrder)
+    assert column(proxy, Column.TIME) == ["23:00:00", "09:00:00", "01:00:00"]
+    proxy.sort(Column.ORDER_NO, Qt.SortOrder.AscendingOrder)
+    assert column(proxy, Column.ORDER_NO) == ["95", "900", "1000"]
+
+
+def test_updates_keep_the_sort_order() -> None:
+    model, proxy = filled_model([replace(numbered(n), quantity=n * 10) for n in (1, 2, 3)])
+    proxy.sort(Column.QTY, Qt.SortOrder.AscendingOrder)
+    book = PendingBook()
+    book.replace(model.orders())
+    model.apply(
+        book.replace(
+            [*model.orders()[:2], replace(numbered(3), quantity=5), replace(numbered(4), quantity=15)]
+        )
+    )
+    assert column(proxy, Column.QTY) == ["5", "10", "15", "20"]
+
+
+def test_proxy_filters_by_venue_side_and_text() -> None:
+    orders = [
+        replace(numbered(1), exchange=Exchange.NASD, symbol="AAPL", name="Apple"),
+        replace(numbered(2), exchange=Exchange.NYSE, symbol="KO", name="Coca-Cola", side=Side.SELL),
+        replace(numbered(3), exchange=Exchange.AMEX, symbol="SPY", name="SPDR"),
+        replace(numbered(4), exchange=Exchange.SHAA, symbol="600519", name="Moutai", side=Side.SELL),
+    ]
+    _, proxy = filled_model(orders)
+    proxy.set_venue(Exchange.NYSE)
+    assert column(proxy, Column.SYMBOL) == ["KO"]
+    proxy.set_venue(None)
+    proxy.set_side(Side.SELL)
+    assert column(proxy, Column.SYMBOL) == ["KO", "600519"]
+    proxy.set_side(None)
+    proxy.set_text("  coca ")  # name, case-insensitive
+    assert column(proxy, Column.SYMBOL) == ["KO"]
+    proxy.set_text("spy")
+    assert column(proxy, Column.SYMBOL) == ["SPY"]
+    proxy.set_text("135004")  # order number
+    assert [o.symbol for o in proxy.shown_orders()] == ["600519"]
+    proxy.set_text("")
+    assert proxy.rowCount() == 4
+
+
+def test_note_becomes_the_row_tooltip_until_the_order_goes() -> None:
+    model, _ = filled_model([numbered(1), numbered(2)])
+    model.set_note("30135002", "Cancel failed: [APBK0919] already filled")
+    assert (
+        model.index(1, Column.SYMBOL).data(Qt.ItemDataRole.ToolTipRole)
+        == "Cancel failed: [APBK0919] already filled"
+    )
+    assert model.index(0, Column.SYMBOL).data(Qt.ItemDataRole.ToolTipRole) is None
+    model.apply(BookDiff(removed=(numbered(2),)))
+    model.apply(BookDiff(added=(numbered(2),)))
+    assert model.index(1, Column.SYMBOL).data(Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_proxy_accepts_only_the_pending_model() -> None:
+    with pytest.raises(TypeError):
+        PendingOrdersProxy().setSourceModel(QStringListModel(["x"]))
