@@ -41,7 +41,7 @@ from kisdesk.api.enums import Env, OrderDivision
 from kisdesk.api.errors import KisApiError, KisError
 from kisdesk.api.models import HistoryRow, OrderOutput, PendingRow
 from kisdesk.app.journal import Journal, StaleIntentError
-from kisdesk.app.orders import OrderService
+from kisdesk.app.orders import OrderService, cancel_each
 from kisdesk.app.reconcile import Reconciler, ReconcileSettings
 from kisdesk.domain.intents import (
     TRANSITIONS,
@@ -271,17 +271,7 @@ class IntentService:
     ) -> list[tuple[PendingOrder, CancelResult]]:
         """One cancel intent per order, all queued at once (the client's limiter paces them)."""
 
-        async def one(order: PendingOrder) -> tuple[PendingOrder, CancelResult]:
-            result: CancelResult
-            try:
-                result = await self.cancel(order)
-            except Exception as exc:  # reported per order; one failure must not stop the batch
-                result = exc
-            if on_result is not None:
-                on_result(order, result)
-            return order, result
-
-        return list(await asyncio.gather(*(one(o) for o in orders)))
+        return await cancel_each(orders, self.cancel, on_result)
 
     async def send_again(self, intent: Intent) -> Intent:
         """Send a NOT_FOUND order again, as a NEW intent; only on an explicit user action, only once."""
