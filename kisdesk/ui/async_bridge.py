@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
+
+from PySide6.QtWidgets import QDialog
+
+T = TypeVar("T")
 
 ErrorSink = Callable[[BaseException], None]
 
@@ -71,3 +75,40 @@ def pending_tasks() -> frozenset[asyncio.Task[Any]]:
 
 async def _call(fn: Callable[[], Awaitable[None]]) -> None:
     await fn()
+
+
+async def run_dialog(
+    dialog: QDialog,
+    answer: Callable[[int], T],
+    *,
+    opened: Callable[[], None] | None = None,
+    delete: bool = True,
+) -> T:
+    """Show `dialog` with open() and await `answer(result)` once it finishes — never a nested loop.
+
+    QDialog.exec() inside a coroutine would stall every other task (stack-notes, Pitfalls #2). If the
+    awaiting task is cancelled, the dialog is closed as if cancelled, so no dead question stays open.
+    `opened` runs right after the dialog is shown (e.g. to move the focus).
+    """
+    future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+
+    def _finished(result: int) -> None:
+        if not future.done():
+            future.set_result(answer(result))
+
+    dialog.finished.connect(_finished)
+    dialog.open()
+    if opened is not None:
+        opened()
+    try:
+        return await future
+    finally:
+        if dialog.isVisible():
+            dialog.reject()
+        if delete:
+            dialog.deleteLater()
+
+
+def accepted(result: int) -> bool:
+    """`run_dialog` answer for a yes/no dialog: True only for Accepted."""
+    return result == QDialog.DialogCode.Accepted.value

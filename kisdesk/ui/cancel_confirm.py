@@ -10,7 +10,6 @@ The safe answer is the default: Enter and Esc both keep the orders (order-safety
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Final
 
@@ -21,6 +20,7 @@ from kisdesk.api.errors import KisApiError
 from kisdesk.app.errors import OrderRuleError
 from kisdesk.app.orders import CancelResult
 from kisdesk.domain.pending import PendingOrder
+from kisdesk.ui.async_bridge import run_dialog
 from kisdesk.ui.labels import side_label
 from kisdesk.ui.pending_table import format_price
 from kisdesk.ui.problem_text import problem_text
@@ -83,21 +83,7 @@ class CancelConfirmDialog(QMessageBox):
 async def ask_cancel(parent: QWidget | None, orders: Sequence[PendingOrder]) -> bool:
     """Ask whether to cancel `orders`; True only when the user pressed the confirm button."""
     dialog = CancelConfirmDialog(orders, parent)
-    future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-
-    def _finished(_result: int) -> None:
-        if not future.done():
-            future.set_result(dialog.confirmed)
-
-    dialog.finished.connect(_finished)
-    dialog.open()
-    try:
-        return await future
-    finally:
-        if dialog.isVisible():  # our caller was cancelled: take the question away
-            dialog.finished.disconnect(_finished)
-            dialog.reject()
-        dialog.deleteLater()
+    return await run_dialog(dialog, lambda _result: dialog.confirmed)
 
 
 class CancelReport:

@@ -12,7 +12,6 @@ qasync (stack-notes Pitfalls #2).
 
 from __future__ import annotations
 
-import asyncio
 import html
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushBu
 from kisdesk.api.enums import AlgoTiming, Env, Side
 from kisdesk.domain.ticket import OverseasTicket
 from kisdesk.ui import theme
+from kisdesk.ui.async_bridge import accepted, run_dialog
 from kisdesk.ui.labels import division_label, exchange_label, side_label
 
 _GAP = 12  # px between the moved dialog and the widget it must keep clear of
@@ -211,17 +211,4 @@ async def ask(parent: QWidget | None, summary: OrderSummary, *, avoid: QWidget |
     """
     dialog = OrderConfirmDialog(summary, parent)
     dialog.keep_clear_of(avoid)
-    future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-
-    def _finished(result: int) -> None:
-        if not future.done():
-            future.set_result(result == QDialog.DialogCode.Accepted.value)
-
-    dialog.finished.connect(_finished)
-    dialog.open()
-    try:
-        return await future
-    finally:
-        if dialog.isVisible():
-            dialog.reject()
-        dialog.deleteLater()
+    return await run_dialog(dialog, accepted)

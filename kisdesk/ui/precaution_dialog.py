@@ -10,7 +10,6 @@ so Enter or Esc never confirms. It comes *before* the normal order confirmation,
 
 from __future__ import annotations
 
-import asyncio
 import html
 from collections.abc import Sequence
 
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButt
 from kisdesk.domain.precautions import PrecautionHit, Rule, Tier
 from kisdesk.domain.ticket import OverseasTicket
 from kisdesk.ui import theme
+from kisdesk.ui.async_bridge import accepted, run_dialog
 from kisdesk.ui.labels import side_label
 from kisdesk.ui.problem_text import hit_text
 from kisdesk.ui.ticket_fields import shown_hits
@@ -118,18 +118,4 @@ async def ask_typed(parent: QWidget | None, ticket: OverseasTicket, hits: Sequen
     """Show the typed confirmation without a nested event loop; True only if the trader typed the
     expected text and clicked Continue. Cancelling the awaiting task closes the dialog (as Cancel)."""
     dialog = TypedConfirmDialog(ticket, hits, parent)
-    future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-
-    def _finished(result: int) -> None:
-        if not future.done():
-            future.set_result(result == QDialog.DialogCode.Accepted.value)
-
-    dialog.finished.connect(_finished)
-    dialog.open()
-    dialog.typed_edit.setFocus()
-    try:
-        return await future
-    finally:
-        if dialog.isVisible():
-            dialog.reject()
-        dialog.deleteLater()
+    return await run_dialog(dialog, accepted, opened=dialog.typed_edit.setFocus)

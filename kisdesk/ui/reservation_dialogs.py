@@ -7,7 +7,6 @@ would start a nested Qt loop and stall every asyncio task (stack-notes, Pitfalls
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -42,6 +41,7 @@ from kisdesk.api.models.reservation import ReservationRow
 from kisdesk.api.venue_rules import reservation_order_date
 from kisdesk.domain.rules import Problem
 from kisdesk.domain.ticket import ReservationTicket
+from kisdesk.ui.async_bridge import accepted, run_dialog
 from kisdesk.ui.labels import resv_division_label, side_label
 from kisdesk.ui.problem_text import problem_text
 from kisdesk.ui.reservation_model import division_of, side_of
@@ -128,20 +128,7 @@ async def confirm(parent: QWidget | None, title: str, text: str, ok_label: str) 
     cancel.setObjectName("confirm_cancel_button")
     box.setDefaultButton(cancel)  # a stray Enter must not send an order
     box.setEscapeButton(cancel)
-    answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-
-    def _finished(_result: int) -> None:
-        if not answer.done():
-            answer.set_result(box.clickedButton() is ok)
-
-    box.finished.connect(_finished)
-    box.open()
-    try:
-        return await answer
-    finally:
-        if box.isVisible():  # the awaiting task was cancelled: do not leave a dead question open
-            box.reject()
-        box.deleteLater()
+    return await run_dialog(box, lambda _result: box.clickedButton() is ok)
 
 
 # --- order terms ---------------------------------------------------------------------------------
@@ -430,17 +417,6 @@ class ReviseReservationDialog(QDialog):
 
     async def ask(self) -> ReviseValues | None:
         """Show the dialog (non-blocking) and wait: the new terms, or None when cancelled."""
-        answer: asyncio.Future[ReviseValues | None] = asyncio.get_running_loop().create_future()
-
-        def _finished(result: int) -> None:
-            if not answer.done():
-                accepted = result == QDialog.DialogCode.Accepted.value
-                answer.set_result(self.values() if accepted else None)
-
-        self.finished.connect(_finished)
-        self.open()
-        try:
-            return await answer
-        finally:
-            if self.isVisible():
-                self.reject()
+        return await run_dialog(
+            self, lambda result: self.values() if accepted(result) else None, delete=False
+        )

@@ -10,7 +10,6 @@ Cancel is the default button, so Enter in a field never sends a revise; Esc canc
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Final
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from kisdesk.domain.pending import PendingOrder
 from kisdesk.domain.rules import Problem
+from kisdesk.ui.async_bridge import accepted, run_dialog
 from kisdesk.ui.labels import exchange_label, side_label
 from kisdesk.ui.pending_table import format_price
 from kisdesk.ui.problem_text import problem_text
@@ -148,19 +148,4 @@ async def ask_revise(
 ) -> tuple[int, Decimal] | None:
     """Show a ReviseDialog for `order`; the new (quantity, price), or None if the user cancelled."""
     dialog = ReviseDialog(order, problems_fn, parent)
-    future: asyncio.Future[tuple[int, Decimal] | None] = asyncio.get_running_loop().create_future()
-
-    def _finished(result: int) -> None:
-        if not future.done():
-            accepted = result == QDialog.DialogCode.Accepted.value
-            future.set_result(dialog.values() if accepted else None)
-
-    dialog.finished.connect(_finished)
-    dialog.open()
-    try:
-        return await future
-    finally:
-        if dialog.isVisible():  # our caller was cancelled: take the dialog away
-            dialog.finished.disconnect(_finished)
-            dialog.reject()
-        dialog.deleteLater()
+    return await run_dialog(dialog, lambda result: dialog.values() if accepted(result) else None)

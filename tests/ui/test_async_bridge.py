@@ -61,3 +61,31 @@ def test_latest_wins_cancels_the_older_request(qloop: asyncio.AbstractEventLoop)
 
 async def test_auto_mode_async_tests_run_on_plain_asyncio() -> None:
     assert not isinstance(asyncio.get_running_loop(), qasync.QEventLoop)
+
+
+def test_run_dialog_answers_and_closes_the_dialog_when_its_task_is_cancelled(qtbot, qloop) -> None:
+    from PySide6.QtWidgets import QDialog, QWidget
+
+    from kisdesk.ui.async_bridge import accepted, run_dialog
+
+    window = QWidget()  # as in the app: closing a dialog never closes the last window
+    qtbot.addWidget(window)
+    window.show()
+    answered = QDialog(window)
+    abandoned = QDialog(window)
+
+    async def scenario() -> tuple[bool, bool]:
+        first = asyncio.ensure_future(run_dialog(answered, accepted, delete=False))
+        await asyncio.sleep(0)
+        answered.accept()
+        second = asyncio.ensure_future(run_dialog(abandoned, accepted, delete=False))
+        await asyncio.sleep(0)
+        shown = abandoned.isVisible()
+        second.cancel()
+        await asyncio.gather(second, return_exceptions=True)
+        return await first, shown
+
+    result, shown = qloop.run_until_complete(scenario())
+    assert result is True
+    assert shown
+    assert not abandoned.isVisible()
