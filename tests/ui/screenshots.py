@@ -21,10 +21,10 @@ import shiboken6
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from kisdesk.api.enums import Env, Exchange, OrderDivision, Side, TrFamily
+from kisdesk.api.enums import Env, Exchange, OrderDivision, ResvOrderDivision, Side, TrFamily
 from kisdesk.app.secrets import MemoryStore, save_credentials
 from kisdesk.app.session import Session
-from kisdesk.domain.ticket import OverseasTicket
+from kisdesk.domain.ticket import OverseasTicket, ReservationTicket
 from kisdesk.simulator.engine import Engine
 from kisdesk.simulator.server import SimServer
 from kisdesk.ui.app import load_app_font
@@ -58,6 +58,13 @@ def set_division(window: MainWindow, division: OrderDivision) -> None:
 
 async def settle(seconds: float = 0.4) -> None:
     await asyncio.sleep(seconds)  # quotes load and Qt paints meanwhile
+
+
+RESERVATIONS = (
+    ("005930", Side.BUY, 10, "55000"),
+    ("000660", Side.SELL, 5, "181000"),
+    ("035420", Side.BUY, 3, "171500"),
+)
 
 
 async def shoot(out: Path, real_url: str, settings: QSettings) -> MainWindow:
@@ -98,6 +105,12 @@ async def shoot(out: Path, real_url: str, settings: QSettings) -> MainWindow:
     if dialog is not None:
         save(dialog, out, "revise_dialog")
         dialog.reject()
+    for symbol, side, qty, price in RESERVATIONS:
+        reservation = ReservationTicket(Env.DEMO, symbol, side, ResvOrderDivision.LIMIT, qty, Decimal(price))
+        try:
+            await session.reservations.place(reservation)
+        except Exception as exc:  # a screenshot run goes on without the row
+            print(f"skipped reservation {symbol}: {exc}")
     window.tabs.setCurrentIndex(1)
     await window.reservations_tab.refresh()
     await settle()
