@@ -28,7 +28,7 @@ from kisdesk.api.clock import Clock, SystemClock
 from kisdesk.api.enums import Env
 from kisdesk.api.errors import KisError
 from kisdesk.api.models import HistoryRow, PendingRow
-from kisdesk.app.journal import Journal
+from kisdesk.app.journal import Journal, StaleIntentError
 from kisdesk.domain.intents import (
     Cause,
     Intent,
@@ -147,7 +147,14 @@ class Reconciler:
                 continue
             progress.scans += 1
             await self._share(rows)
-            done = await self._decide(intent, rows, counts=began >= deadline, progress=progress)
+            try:
+                done = await self._decide(intent, rows, counts=began >= deadline, progress=progress)
+            except StaleIntentError:
+                # Another writer moved it between our read and write (IntentService.observe advancing a
+                # just-ACKED order from a grid refresh, or a second reconciliation): what is stored wins.
+                done = await self._decided(intent)
+                if done is not None and self.on_change is not None:
+                    self.on_change(done)  # the service's view follows the journal
             if done is not None:
                 self._record(intent, done, progress, start)
                 return done
@@ -272,6 +279,13 @@ class Reconciler:
         if match.state is _S.ACKED:
             return acked
         return await self._move(acked, match.state, detail=f"order {match.order_no} is {match.state}")
+
+    async def _decided(self, intent: Intent) -> Intent | None:
+        """The stored intent if it has left UNKNOWN, else None (keep polling)."""
+        current = await self._journal.get(intent.intent_id)
+        if current is None:
+            raise KeyError(f"{intent.intent_id} is not in the journal")
+        return None if current.state is _S.UNKNOWN else current
 
     async def _move(
         self, intent: Intent, to: IntentState, *, detail: str, cause: Cause = Cause.QUERY, **changes: object

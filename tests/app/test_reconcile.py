@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -207,3 +208,32 @@ def _sending_twin(rig: Rig, service: IntentService) -> Intent:
     return Intent(
         new_intent_id(now), IntentKind.ORDER, service.env, service.account, fp, now, S.SENDING, sent_at=now
     )
+
+
+async def test_a_write_that_loses_a_race_ends_with_what_the_journal_holds(
+    rig: Rig, service: IntentService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer (observe() from a grid refresh) moves the intent between the reconciler's read
+    and write: the reconciliation must end with the stored state, not die and leave it UNKNOWN."""
+    _fault(rig, FaultKind.DROP_AFTER)
+    journal = service.reconciler._journal
+    real_transition = journal.transition
+    raced: list[str] = []
+
+    async def racing_transition(intent: Intent, to: IntentState, **kw: Any) -> Intent:
+        if intent.state is S.UNKNOWN and not raced:
+            raced.append(intent.intent_id)
+            (entry,) = rig.ledger_of(intent)
+            await real_transition(intent, S.ACKED, cause=Cause.QUERY, detail="the other writer",
+                                  order_no=entry.order_no)  # fmt: skip
+        return await real_transition(intent, to, **kw)  # stale now: the stored row is ACKED
+
+    monkeypatch.setattr(journal, "transition", racing_transition)
+    unknown = await service.submit(ticket())
+    assert unknown.state is S.UNKNOWN
+    settled = await service.settle(unknown)
+    assert raced == [unknown.intent_id]
+    assert settled.state is S.ACKED
+    stored = await journal.get(unknown.intent_id)
+    assert stored is not None
+    assert stored.state is S.ACKED
