@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -145,40 +146,7 @@ async def shoot(out: Path, real_url: str, settings: QSettings) -> MainWindow:
     return window
 
 
-def main(argv: list[str]) -> int:
-    out = Path(argv[1] if len(argv) > 1 else "resources/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication(argv[:1])
-    load_app_font(app)
-    install_language(Language.ENGLISH)
-    real = SimServer(Engine(TrFamily.REAL))
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = QSettings(str(Path(tmp) / "kisdesk.ini"), QSettings.Format.IniFormat)
-        window = None
-        try:
-            window = loop.run_until_complete(shoot(out, real.start(), settings))
-            loop.run_until_complete(window.aclose())
-        finally:
-            real.stop()
-            loop.close()  # also stops the executor threads of asyncio.to_thread
-            asyncio.set_event_loop(None)
-            if window is not None:
-                window.close()
-                shiboken6.delete(window)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
-
-
 # --- order precautions (precaution_warn.png, precaution_confirm.png) ------------------------------
-#
-#     xvfb-run -a -s "-screen 0 1400x900x24 -nolisten tcp" .venv/bin/python -c "import sys; \
-#         sys.path.insert(0, 'tests/ui'); import screenshots; screenshots.main_precautions(sys.argv)" \
-#         resources/screenshots
 
 
 async def shoot_precautions(out: Path, settings: QSettings) -> MainWindow:
@@ -216,34 +184,7 @@ async def shoot_precautions(out: Path, settings: QSettings) -> MainWindow:
     return window
 
 
-def main_precautions(argv: list[str]) -> int:
-    out = Path(argv[1] if len(argv) > 1 else "resources/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication(argv[:1])
-    load_app_font(app)
-    install_language(Language.ENGLISH)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = QSettings(str(Path(tmp) / "kisdesk.ini"), QSettings.Format.IniFormat)
-        window = None
-        try:
-            window = loop.run_until_complete(shoot_precautions(out, settings))
-            loop.run_until_complete(window.aclose())
-        finally:
-            loop.close()
-            asyncio.set_event_loop(None)
-            if window is not None:
-                window.close()
-                shiboken6.delete(window)
-    return 0
-
-
 # --- order activity and history (intents_unknown.png, intents_ambiguous.png, history.png) ----------
-#
-#     xvfb-run -a -s "-screen 0 1400x900x24 -nolisten tcp" .venv/bin/python -c "import sys; \
-#         sys.path.insert(0, 'tests/ui'); import screenshots; screenshots.main_intents(sys.argv)" \
-#         resources/screenshots
 
 
 async def shoot_intents(out: Path, settings: QSettings) -> MainWindow:
@@ -305,24 +246,47 @@ async def shoot_intents(out: Path, settings: QSettings) -> MainWindow:
     return window
 
 
-def main_intents(argv: list[str]) -> int:
+Shooter = Callable[[Path, QSettings], Awaitable[MainWindow]]
+
+
+def main(argv: list[str]) -> int:
+    """Every screenshot set, each on a fresh window, session and settings file."""
     out = Path(argv[1] if len(argv) > 1 else "resources/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(argv[:1])
     load_app_font(app)
-    install_language(Language.ENGLISH)
+    real = SimServer(Engine(TrFamily.REAL))
+    real_url = real.start()
+    shooters: list[Shooter] = [
+        lambda o, s: shoot(o, real_url, s),
+        shoot_precautions,
+        shoot_intents,
+    ]
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    try:
+        for shooter in shooters:
+            install_language(Language.ENGLISH)
+            _run_shooter(loop, shooter, out)
+    finally:
+        real.stop()
+        loop.close()  # also stops the executor threads of asyncio.to_thread
+        asyncio.set_event_loop(None)
+    return 0
+
+
+def _run_shooter(loop: asyncio.AbstractEventLoop, shooter: Shooter, out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(str(Path(tmp) / "kisdesk.ini"), QSettings.Format.IniFormat)
         window = None
         try:
-            window = loop.run_until_complete(shoot_intents(out, settings))
+            window = loop.run_until_complete(shooter(out, settings))
             loop.run_until_complete(window.aclose())
         finally:
-            loop.close()
-            asyncio.set_event_loop(None)
             if window is not None:
                 window.close()
                 shiboken6.delete(window)
-    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
