@@ -9,9 +9,9 @@ orders are allowed (row 25).
 
 After the answer, an ORDER intent follows its order along §3: a cancel/revise sent for it moves it to
 PENDING_CANCEL/PENDING_REPLACE (back to its working state when that request is rejected, never sent
-or not found), and `pending()` (plus every reconciliation scan) feeds inquiry rows to
-`observe`, which moves working ORDER intents to PARTIALLY_FILLED/FILLED and, confirmed by inquire-ccnl
-rows only, to CANCELED/REPLACED.
+or not found), and `pending()` (plus every reconciliation scan) feeds inquiry rows to `observe`,
+which moves working intents to PARTIALLY_FILLED/FILLED and, confirmed by inquire-ccnl rows only, to
+CANCELED/REPLACED. An accepted REVISE is followed the same way on its new order number.
 
 Observers: `subscribe(callback)` gets every new version of an intent, on the event loop's thread,
 whatever changed it (the request, the reconciler or the user). No Qt here; the UI adapts callbacks.
@@ -74,6 +74,8 @@ _CHANGE_LIVE: Final = frozenset({_S.CONFIRMED, _S.SENDING, _S.UNKNOWN, _S.AMBIGU
 # ... and once it ends in one of these, it never reached the order: the target goes back to working.
 _CHANGE_FAILED: Final = frozenset({_S.REJECTED, _S.NOT_SENT, _S.NOT_FOUND})
 _PENDING_OF: Final = {IntentKind.CANCEL: _S.PENDING_CANCEL, IntentKind.REVISE: _S.PENDING_REPLACE}
+# Intents whose order number is a live order at KIS (a cancel's number is not an order).
+_ORDER_CARRIERS: Final = frozenset({IntentKind.ORDER, IntentKind.REVISE})
 # What an observed order status makes of a working ORDER intent (WORKING and REJECTED change nothing).
 _OBSERVED: Final = {
     OrderStatus.PARTIALLY_FILLED: _S.PARTIALLY_FILLED,
@@ -338,7 +340,9 @@ class IntentService:
         return moved
 
     def _track_working(self, intent: Intent) -> None:
-        if intent.kind is IntentKind.ORDER and intent.state.working and intent.order_no.strip():
+        # An accepted revise is a new KIS order number that carries the rest of the order (the original
+        # ends REPLACED), so its fills, cancel or next revise are followed on the revise intent.
+        if intent.kind in _ORDER_CARRIERS and intent.state.working and intent.order_no.strip():
             self._working[intent.intent_id] = intent
         else:
             self._working.pop(intent.intent_id, None)

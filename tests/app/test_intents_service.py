@@ -321,3 +321,33 @@ async def test_a_restart_follows_orders_an_earlier_run_left_working(rig: Rig, se
     stored = await later.journal.get(placed.intent_id)
     assert stored is not None
     assert stored.state is S.CANCELED
+
+
+async def test_a_revise_follows_its_new_order_number_to_filled(rig: Rig, service: IntentService) -> None:
+    from dataclasses import replace
+
+    from kisdesk.domain.pending import OrderStatus
+
+    placed = await service.submit(ticket(quantity=3))
+    order = await rig.pending_order(service, placed.order_no)
+    revise = await service.revise(order, 2, Decimal("149.00"))
+    new_order = await rig.pending_order(service, revise.order_no)
+    await service.observe([replace(new_order, filled=1, remaining=1, status=OrderStatus.PARTIALLY_FILLED)])
+    assert service.get(revise.intent_id).state is S.PARTIALLY_FILLED  # type: ignore[union-attr]
+    await service.observe([replace(new_order, filled=2, remaining=0, status=OrderStatus.FILLED)])
+    stored = await service.journal.get(revise.intent_id)
+    assert stored is not None
+    assert stored.state is S.FILLED
+    assert service.get(placed.intent_id).state is S.PENDING_REPLACE  # type: ignore[union-attr]
+
+
+async def test_cancelling_a_revised_order_moves_the_revise_intent(rig: Rig, service: IntentService) -> None:
+    placed = await service.submit(ticket(quantity=3, price="150.00"))
+    order = await rig.pending_order(service, placed.order_no)
+    revise = await service.revise(order, 2, Decimal("149.00"))
+    cancel = await service.cancel(await rig.pending_order(service, revise.order_no))
+    assert cancel.state is S.ACKED
+    assert service.get(revise.intent_id).state is S.PENDING_CANCEL  # type: ignore[union-attr]
+    await service.pending()  # the ccnl read confirms both the revise and the cancel
+    assert service.get(placed.intent_id).state is S.REPLACED  # type: ignore[union-attr]
+    assert service.get(revise.intent_id).state is S.CANCELED  # type: ignore[union-attr]
