@@ -34,6 +34,7 @@ from kisdesk.api.enums import Env
 from kisdesk.domain.intents import Intent
 from kisdesk.ui.async_bridge import latest_wins, slot, spawn
 from kisdesk.ui.labels import env_label, intent_kind_label, intent_state_label, side_label
+from kisdesk.ui.messages import intent_message
 
 log = logging.getLogger(__name__)
 _IDS: Final = itertools.count(1)
@@ -146,14 +147,16 @@ class HistoryPanel(QWidget):
                 format(fp.price, "f") if fp.price else "",
                 intent_state_label(intent.state),
                 intent.order_no or intent.target_order_no,
-                intent.message,
+                # The trader's wording; the journal's own text (an exception name for an UNKNOWN
+                # send) stays in the tooltip and the CSV export, where support can read it.
+                intent_message(intent),
             ]
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if column in (6, 7):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if column == 10 and text:
-                    item.setToolTip(text)
+                if column == 10:
+                    item.setToolTip(intent.message or text)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         self.count_label.setText(self.tr("%n intent(s)", "", len(intents)))

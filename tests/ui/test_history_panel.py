@@ -72,7 +72,7 @@ def test_lists_this_environment_then_all(qtbot, qloop: Loop, journal: Journal) -
         "101.50",
         "Rejected",
         "",
-        "[APBK0919] 주문가능금액 부족",
+        "KIS rejected it: [APBK0919] 주문가능금액 부족",
     ]
     assert cell(panel.table, 1, 9) == "0030135001"
     assert "2" in panel.count_label.text()
@@ -82,6 +82,11 @@ def test_lists_this_environment_then_all(qtbot, qloop: Loop, journal: Journal) -
     assert panel.table.rowCount() == 3
     assert cell(panel.table, 0, 1) == "PAPER"
     assert cell(panel.table, 0, 8) == "Outcome unknown"
+    # The trader reads what to do, not the exception; the technical text stays in the tooltip.
+    assert cell(panel.table, 0, 10) == "Outcome unknown — checking with KIS. Do not send it again."
+    tip = panel.table.item(0, 10)
+    assert tip is not None
+    assert tip.toolTip() == "ReadTimeout"
 
 
 def test_export_csv_writes_the_journal(qtbot, qloop: Loop, journal: Journal, tmp_path: Path) -> None:
