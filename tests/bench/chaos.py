@@ -1,6 +1,6 @@
 """Chaos benchmark (order-safety.md G1–G9): N fault-injected order attempts, then the figures.
 
-    .venv/bin/python tests/bench/chaos.py --n 10000 [--workers 8] [--seed 1] [--segment 100]
+    .venv/bin/python tests/bench/chaos.py --n 10000 [--workers 8] [--seed 1] [--segment 25]
                                           [--crash-runs 500] [--json out.json] [--keep DIR]
 
 A SCRIPT, not a test (tests/safety/test_chaos_smoke.py runs it with N=50). Every attempt places one order
@@ -45,6 +45,7 @@ if str(ROOT) not in sys.path:
 
 from kisdesk.api.enums import Env  # noqa: E402
 from kisdesk.app.logs import FORMAT, RedactingFilter, RedactingFormatter  # noqa: E402
+from kisdesk.app.reconcile import ReconcileSettings  # noqa: E402
 from kisdesk.domain.intents import IntentState  # noqa: E402
 from kisdesk.domain.pending import order_key  # noqa: E402
 from kisdesk.simulator.faults import Fault, FaultKind  # noqa: E402
@@ -63,6 +64,10 @@ from tests.safety.harness import (  # noqa: E402
 
 S = IntentState
 HEARTBEAT_S: Final = 0.010
+# Orders per simulator book. Row 14 defines the tiny-page fault on a book of 25 orders; a fuller book at
+# paper's 1 request/s and 2-row pages costs a second per 2 orders per scan, which measures KIS's pacing,
+# not reconciliation.
+SEGMENT: Final = 25
 Arrange = Callable[[Rig, random.Random], dict[str, Any]]
 
 
@@ -148,6 +153,7 @@ class Totals:
     resolution_s: list[float] = field(default_factory=list)  # simulated s, UNKNOWN -> decided
     resolution_by_outcome: dict[str, list[float]] = field(default_factory=dict)
     resolution_wall_s: list[float] = field(default_factory=list)
+    not_found_since_send_s: list[float] = field(default_factory=list)  # row 14: never before the grace
     egw00201_rate_limit: int = 0  # from the hosts' own limiter (steady state, default budgets)
     egw00201_injected: int = 0
     egw00133: int = 0
@@ -225,6 +231,8 @@ async def _segment(
             t.resolution_s.append(res.elapsed_s)
             t.resolution_by_outcome.setdefault(res.outcome.value, []).append(res.elapsed_s)
             t.resolution_wall_s.append(res.wall_s)
+            if res.outcome is S.NOT_FOUND:
+                t.not_found_since_send_s.append(res.since_send_s)
         await _count(rig, t)
         t.egw00201_rate_limit += limited["EGW00201"]
     finally:
@@ -291,7 +299,7 @@ async def run_chaos(
     *,
     workers: int = 8,
     seed: int = 1,
-    segment: int = 100,
+    segment: int = SEGMENT,
     deadline_s: float = 0.5,
     paper_share: float = 0.25,
     out: Path | None = None,
@@ -353,6 +361,8 @@ def _figures(
     t: Totals, hb: Heartbeat, wall: float, workers: int, paper: int, files: int, hits: int, ncanaries: int
 ) -> dict[str, Any]:
     lateness = hb.lateness
+    # UNKNOWN intents whose order was there to be found: the "lost order" risk G2 bounds.
+    found = [x for k, v in t.resolution_by_outcome.items() if k != S.NOT_FOUND.value for x in v]
     return {
         "attempts": t.attempts,
         "per_fault": dict(sorted(t.per_fault.items())),
@@ -378,6 +388,13 @@ def _figures(
             for k, v in sorted(t.resolution_by_outcome.items())
         },
         "resolution_wall_p95_s": pct(t.resolution_wall_s, 95),
+        "found_p95_s": pct(found, 95),
+        "found_max_s": max(found, default=float("nan")),
+        "found_n": len(found),
+        "not_found_n": len(t.not_found_since_send_s),
+        "not_found_min_since_send_s": min(t.not_found_since_send_s, default=float("nan")),
+        "not_found_max_s": max(t.resolution_by_outcome.get(S.NOT_FOUND.value, []), default=float("nan")),
+        "grace_s": ReconcileSettings().grace_s,
         "egw00201_rate_limit": t.egw00201_rate_limit,
         "egw00201_injected": t.egw00201_injected,
         "egw00133": t.egw00133,
@@ -460,10 +477,29 @@ def table(f: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             ok(f["lost"] == 0),
         ),
         (
-            "G2 UNKNOWN→resolved",
+            "G2 UNKNOWN→found",
             "p95 ≤10 s, max ≤30 s (simulated)",
+            f"p95 {f['found_p95_s']:.1f} / max {f['found_max_s']:.1f} s (n={f['found_n']}; ACKED, filled, "
+            "rejected…)",
+            ok(f["found_p95_s"] <= 10 and f["found_max_s"] <= 30),
+        ),
+        (
+            "G2 UNKNOWN→NOT_FOUND",
+            f"not before the {f['grace_s']:g} s grace (row 14), max ≤30 s",
+            f"earliest {f['not_found_min_since_send_s']:.1f} s after the send; max "
+            f"{f['not_found_max_s']:.1f} s after UNKNOWN (n={f['not_found_n']})",
+            ok(
+                f["not_found_n"] == 0
+                or (f["not_found_min_since_send_s"] >= f["grace_s"] and f["not_found_max_s"] <= 30)
+            ),
+        ),
+        (
+            "G2 UNKNOWN→resolved",
+            "all outcomes: p95 ≤10 s, max ≤30 s",
             f"p50 {f['resolution_p50_s']:.1f} / p95 {f['resolution_p95_s']:.1f} / max "
             f"{f['resolution_max_s']:.1f} s (n={f['unknown_resolved']})",
+            # Informational: a request that never reached KIS can only be NOT_FOUND after the grace window,
+            # so this p95 passes only while fewer than 5 % of UNKNOWNs were never placed.
             ok(f["resolution_p95_s"] <= 10 and f["resolution_max_s"] <= 30),
         ),
     ]
@@ -552,7 +588,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=10_000, help="order attempts")
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--segment", type=int, default=100, help="attempts per simulator instance")
+    parser.add_argument(
+        "--segment",
+        type=int,
+        default=SEGMENT,
+        help="attempts per simulator instance (its book holds at most this many orders)",
+    )
     parser.add_argument("--deadline", type=float, default=0.5, help="client request deadline, real seconds")
     parser.add_argument("--paper-share", type=float, default=0.25)
     parser.add_argument("--crash-runs", type=int, default=0, help="kill -9 runs (G4), e.g. 500")
