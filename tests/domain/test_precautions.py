@@ -14,7 +14,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kisdesk.api.enums import Env, Exchange, Market, OrderDivision, Side
@@ -32,6 +32,7 @@ from kisdesk.domain.precautions import (
     strictest,
 )
 from kisdesk.domain.ticket import OverseasTicket
+from tests.domain.oracle import oracle
 
 KST = ZoneInfo("Asia/Seoul")
 NOW = datetime(2026, 3, 3, 23, 30, tzinfo=KST)
@@ -40,7 +41,7 @@ USD = D("1380")
 LAST = D("228.50")
 BASE = OverseasTicket(Env.REAL, Exchange.NASD, "AAPL", Side.BUY, OrderDivision.LIMIT, 10, D("228.50"))
 DEFAULTS = PrecautionSettings()
-PROPERTY = settings(max_examples=1000, derandomize=True, deadline=None)
+PROPERTY = oracle(1000)
 
 
 def check(

@@ -8,12 +8,13 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kisdesk.api.enums import AlgoTiming, BalanceKind, Env, Exchange, OrderDivision, ResvOrderDivision, Side
 from kisdesk.domain.rules import Problem, Severity, blocking, validate_overseas, validate_reservation
 from kisdesk.domain.ticket import OverseasTicket, ReservationTicket
+from tests.domain.oracle import oracle
 
 KST = ZoneInfo("Asia/Seoul")
 US_WINTER = datetime(2026, 1, 6, 20, 0, tzinfo=KST)  # Tue; NASD takes orders 18:00–07:00, close 06:00
@@ -344,21 +345,21 @@ prices = st.builds(
 PRICE_CODES = {"PRICE_DECIMALS", "PRICE_TICK"}
 
 
-@settings(max_examples=1500, derandomize=True, deadline=None)
+@oracle(1500)
 @given(price=prices)
 def test_us_price_rule_matches_oracle(price):
     problems = validate_overseas(ot(price=price))
     assert (not {p.code for p in problems} & PRICE_CODES) is us_oracle(price)
 
 
-@settings(max_examples=1500, derandomize=True, deadline=None)
+@oracle(1500)
 @given(price=prices.filter(lambda p: p <= Decimal("9995")))
 def test_hk_price_rule_matches_oracle(price):
     problems = validate_overseas(ot(**{**HK, "price": price}))
     assert (not {p.code for p in problems} & PRICE_CODES) is hk_oracle(price)
 
 
-@settings(max_examples=1000, derandomize=True, deadline=None)
+@oracle(1000)
 @given(quantity=st.integers(min_value=1, max_value=10**6))
 def test_jp_lot_rule_matches_oracle(quantity):
     problems = validate_overseas(ot(**{**JP, "quantity": quantity}))
