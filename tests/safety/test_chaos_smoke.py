@@ -27,3 +27,38 @@ async def test_chaos_with_50_attempts_produces_the_figures_and_keeps_g1_g2_g3(tm
     assert figures["unresolved_rows"] == 0
     assert figures["canary_hits"] == 0
     assert figures["tr_family_mismatches"] == figures["appkey_mismatches"] == 0
+
+
+def test_ledger_counts_catch_each_kind_of_violation() -> None:
+    """The chaos figures are only as good as this count: each violation it exists for is counted."""
+    from dataclasses import replace
+    from datetime import datetime
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from kisdesk.api.enums import Env, Exchange, OrderDivision, Side
+    from kisdesk.domain.intents import Fingerprint, Intent, IntentKind, IntentState
+    from tests.bench.chaos import ledger_counts
+
+    fp = Fingerprint(Exchange.NASD, "AAPL", Side.BUY, 1, Decimal("150"), OrderDivision.LIMIT)
+    at = datetime(2026, 11, 18, 10, 40, tzinfo=ZoneInfo("Asia/Seoul"))
+    base = Intent("a", IntentKind.ORDER, Env.REAL, "50000000-01", fp, at, state=IntentState.ACKED)
+    rows = [
+        replace(base, order_no="0000000001"),  # fine
+        replace(base, intent_id="b", order_no="0000000002"),  # two ledger orders: G1
+        replace(base, intent_id="c", state=IntentState.NOT_FOUND),  # the ledger has it: false NOT_FOUND
+        replace(base, intent_id="d", state=IntentState.UNKNOWN),  # left unresolved
+        replace(base, intent_id="e", state=IntentState.AMBIGUOUS),
+    ]
+    ledger = [("a", "1"), ("b", "2"), ("b", "3"), ("c", "4"), ("x", "5")]
+    posts = {"a": 2, "b": 1, "c": 3}
+    counts = ledger_counts(rows, ledger, posts, {"a": 1, "c": 1})  # a: one POST refused at the gateway
+    assert counts == {
+        "ledger_orders": 5,
+        "duplicate_ledger": 1,  # b
+        "duplicate_posts": 1,  # c: 3 POSTs, 1 refused
+        "lost_ledger": 3,  # b's second order, c's order (row owns none), x (no row)
+        "unresolved_rows": 1,
+        "ambiguous_rows": 1,
+        "false_not_found": 1,
+    }
