@@ -3,13 +3,16 @@
 A reconciliation that stops early can declare a live order missing (order-safety.md row 14), so
 `read_all_pages` always reads to the last page, echoes the continuation keys back unchanged
 (README.md § Paging), drops rows that KIS repeats across pages, and raises rather than return a
-partial list.
+partial list. `iter_pages` is the same walk handing over each page's rows as it arrives, so that a
+caller can turn them into something smaller at once instead of holding every page's rows (10,000
+pydantic rows are ~50 MB, P5); its rows are a whole snapshot only if the iteration ends without
+raising.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar
 
@@ -59,25 +62,44 @@ async def read_all_pages(
     `key` names a row; later repeats of a name are dropped (inquire-ccnl repeats rows across pages).
     """
     rows: list[R] = []
+    async for page_rows in iter_pages(fetch, key=key, max_pages=max_pages):
+        rows += page_rows
+    return rows
+
+
+async def iter_pages(
+    fetch: Callable[[str, str, str], Awaitable[Page[R]]],
+    *,
+    key: Callable[[R], Hashable] | None = None,
+    max_pages: int = 500,
+) -> AsyncGenerator[list[R], None]:
+    """`read_all_pages` one page at a time: yields each page's rows not seen on an earlier page.
+
+    Raises (KisPagingError, or whatever `fetch` raises) instead of ending early, so a consumer that
+    keeps what it was given must discard it unless the loop ends normally.
+    """
     seen: set[Hashable] = set()
-    page = await fetch(FIRST_PAGE, "", "")
-    sent = ("", "")
+    tr_cont, keys = FIRST_PAGE, ("", "")
     for number in range(1, max_pages + 1):
-        for row in page.rows:
-            if key is not None:
+        page = await fetch(tr_cont, *keys)
+        rows = page.rows
+        if key is not None:
+            rows = []
+            for row in page.rows:
                 name = key(row)
-                if name in seen:
-                    continue
-                seen.add(name)
-            rows.append(row)
-        if not page.has_more:
-            return rows
+                if name not in seen:
+                    seen.add(name)
+                    rows.append(row)
+        has_more, received = page.has_more, (page.ctx_fk, page.ctx_nk)
+        del page  # the consumer may drop the rows it is given: the page must not keep them alive
+        yield rows
+        del rows
+        if not has_more:
+            return
         if number == max_pages:
             break
-        received = (page.ctx_fk, page.ctx_nk)
-        if received == sent:
+        if received == keys:
             # The same keys would fetch the same page again: the server is not advancing.
             raise KisPagingError(f"continuation keys did not advance after page {number}")
-        sent = received
-        page = await fetch(NEXT_PAGE, page.ctx_fk, page.ctx_nk)
+        tr_cont, keys = NEXT_PAGE, received
     raise KisPagingError(f"more than {max_pages} pages; refusing to return a partial list")

@@ -2,19 +2,20 @@
 
 Owns: `OrderStatus`, `PendingOrder` (frozen, built from inquire-nccs `PendingRow` or inquire-ccnl
 `HistoryRow`), the folding of revise/cancel rows onto the orders they target, and `PendingBook`, which
-turns each new snapshot into a `BookDiff` so the grid can update row by row. Status rules follow
+turns each new snapshot into a `BookDiff` so the grid can update row by row (at once, or in bounded
+steps driven by the caller: `replace_steps`, `finish`). Status rules follow
 overseas-pending-and-fills.md §2 "Order-status derivation" (facts + ASSUMPTIONS noted inline).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import Final
+from typing import Final, TypeVar
 from zoneinfo import ZoneInfo
 
 from kisdesk.api.enums import Env, Exchange, ReviseCancel, Side
@@ -251,6 +252,21 @@ class BookDiff:
         return not (self.added or self.changed or self.removed)
 
 
+DIFF_CHUNK: Final = 2_000  # orders handled per step of `PendingBook.replace_steps` (~1-2 ms of CPU)
+
+T = TypeVar("T")
+
+
+def finish(steps: Generator[None, None, T]) -> T:
+    """Run a step generator (`PendingBook.replace_steps`) to its end at once and return its result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            result: T = done.value
+            return result
+
+
 class PendingBook:
     """The grid's source of truth: orders by (normalised) order number.
 
@@ -285,17 +301,40 @@ class PendingBook:
         return self.replace(orders)
 
     def replace(self, orders: Iterable[PendingOrder]) -> BookDiff:
-        new = {o.key: o for o in orders}
+        """Replace the book with a snapshot and return what changed; see `replace_steps`."""
+        return finish(self.replace_steps(orders))
+
+    def replace_steps(
+        self, orders: Iterable[PendingOrder], chunk: int = DIFF_CHUNK
+    ) -> Generator[None, None, BookDiff]:
+        """`replace` in steps of about `chunk` orders each: a generator that yields between steps and
+        returns the BookDiff.
+
+        Diffing 10,000 orders is 10-15 ms of CPU, too long for the GUI thread at once (bench P2), so
+        a caller on an event loop can let it run between steps. The book changes only in the last
+        step: a generator closed or dropped earlier leaves it as it was. Nothing else may replace the
+        book between the steps (RuntimeError at the end if it did).
+        """
+        chunk = max(1, chunk)
         old = self._orders
+        new: dict[str, PendingOrder] = {}
+        for n, order in enumerate(orders, 1):
+            new[order.key] = order  # a repeated order number: the last copy wins
+            if n % chunk == 0:
+                yield
         added: list[PendingOrder] = []
         changed: list[PendingOrder] = []
-        for key, order in new.items():
+        for n, (key, order) in enumerate(new.items(), 1):
             before = old.get(key)
             if before is None:
                 added.append(order)
             elif before is not order and before != order:
                 changed.append(order)
+            if n % chunk == 0:
+                yield
         removed = tuple(o for k, o in old.items() if k not in new)
+        if self._orders is not old:
+            raise RuntimeError("the book was replaced while a replace_steps was running")
         self._orders = new
         return BookDiff(added=tuple(added), changed=tuple(changed), removed=removed)
 

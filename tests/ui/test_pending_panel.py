@@ -7,7 +7,7 @@ Coroutines here only `await`; dialogs are answered from inside the scenario once
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -21,12 +21,12 @@ from kisdesk.api.errors import KisApiError
 from kisdesk.api.models import OrderOutput
 from kisdesk.app.orders import CancelResult, ProgressCallback
 from kisdesk.app.session import Session
-from kisdesk.domain.pending import KST, OrderStatus, PendingOrder
+from kisdesk.domain.pending import DIFF_CHUNK, KST, BookDiff, OrderStatus, PendingOrder
 from kisdesk.domain.rules import Problem
 from kisdesk.domain.ticket import OverseasTicket
 from kisdesk.ui.cancel_confirm import CancelConfirmDialog
 from kisdesk.ui.pending_panel import PendingOrders, PendingOrdersPanel
-from kisdesk.ui.pending_table import Column
+from kisdesk.ui.pending_table import APPLY_CHUNK, Column
 from kisdesk.ui.revise_dialog import ReviseDialog
 
 BASE = PendingOrder(
@@ -454,3 +454,110 @@ def test_enter_on_the_question_keeps_the_orders(qtbot, qloop) -> None:
 
     qloop.run_until_complete(scenario())
     assert fake.cancelled == []
+
+
+# --- large refreshes: diffed and applied in steps ---------------------------------------------------
+
+MANY = 5_000  # more than one step's worth of rows (APPLY_CHUNK, DIFF_CHUNK)
+
+
+def spy_on_steps(panel: PendingOrdersPanel) -> asyncio.Event:
+    """An event set once the grid's update has put some rows in and yields to the loop."""
+    some_rows = asyncio.Event()
+    apply_steps = panel.model.apply_steps
+
+    def spying(diff: BookDiff, chunk: int = APPLY_CHUNK) -> Iterator[None]:
+        for step in apply_steps(diff, chunk):
+            if panel.model.rowCount():
+                some_rows.set()
+            yield step
+
+    panel.model.apply_steps = spying  # type: ignore[method-assign]
+    return some_rows
+
+
+def test_a_large_refresh_lets_the_loop_run_while_the_grid_fills(qtbot, qloop) -> None:
+    fake = FakeOrders([numbered(n) for n in range(MANY)])
+    panel = make_panel(qtbot, fake)
+    seen_rows: list[int] = []
+
+    async def watch() -> None:
+        while True:
+            seen_rows.append(panel.model.rowCount())
+            await asyncio.sleep(0)
+
+    async def scenario() -> None:
+        watcher = asyncio.ensure_future(watch())
+        await panel.refresh()
+        watcher.cancel()
+
+    qloop.run_until_complete(scenario())
+    assert panel.model.rowCount() == MANY
+    # Other tasks ran while the snapshot was diffed and while it went into the grid part by part.
+    assert [n for n in seen_rows if 0 < n < MANY]
+
+
+def test_a_newer_refresh_during_the_grid_update_still_ends_on_the_newest_snapshot(qtbot, qloop) -> None:
+    first = [numbered(n) for n in range(MANY)]
+    fake = FakeOrders(first)
+    panel = make_panel(qtbot, fake)
+    first_step = spy_on_steps(panel)
+
+    async def scenario() -> None:
+        older = asyncio.ensure_future(panel.refresh())
+        await first_step.wait()
+        assert 0 < panel.model.rowCount() < MANY  # the older refresh is half-way into the grid
+        fake.orders = [*first[1:], numbered(MANY)]  # one order gone, one new
+        await panel.refresh()  # cancels the older one (latest wins)
+        await older
+
+    qloop.run_until_complete(scenario())
+    # Had the older update stopped half-way, the newer diff (one out, one in) would leave most rows out.
+    assert sorted(o.key for o in panel.model.orders()) == sorted(o.key for o in fake.orders)
+    assert panel.model.rowCount() == MANY
+
+
+def test_a_refresh_cancelled_while_diffing_changes_nothing(qtbot, qloop) -> None:
+    panel, fake = loaded(qtbot, qloop, [numbered(n) for n in range(10)])
+    fake.orders = [numbered(n) for n in range(5, MANY)]
+    replace_steps = panel._book.replace_steps
+    diffing = asyncio.Event()
+
+    def spying(orders: Iterable[PendingOrder], chunk: int = DIFF_CHUNK) -> Generator[None, None, BookDiff]:
+        steps = replace_steps(orders, chunk)
+        next(steps)
+        diffing.set()
+        yield
+        return (yield from steps)
+
+    panel._book.replace_steps = spying  # type: ignore[method-assign]
+
+    async def scenario() -> None:
+        refresh = asyncio.ensure_future(panel.refresh())
+        await diffing.wait()
+        panel.stop_auto_refresh()  # cancels the refresh task
+        await refresh
+
+    qloop.run_until_complete(scenario())
+    assert [o.order_no for o in panel.model.orders()] == [numbered(n).order_no for n in range(10)]
+    assert len(panel._book) == 10
+    del panel._book.replace_steps
+    qloop.run_until_complete(panel.refresh())
+    assert panel.model.rowCount() == MANY - 5
+
+
+def test_snapshots_go_into_the_grid_one_at_a_time_in_order(qtbot, qloop) -> None:
+    # Two loads running at once (no refresh supersedes the other here): each snapshot is diffed
+    # against the book only after the previous one is in the grid, so the last one read wins whole.
+    fake = FakeOrders([numbered(n) for n in range(MANY)])
+    panel = make_panel(qtbot, fake)
+
+    async def scenario() -> None:
+        first = asyncio.ensure_future(panel._load())
+        await asyncio.sleep(0)  # the first has read its snapshot and started on the diff
+        fake.orders = [numbered(n) for n in range(3, MANY + 3)]
+        await asyncio.gather(first, panel._load())
+
+    qloop.run_until_complete(scenario())
+    assert [o.key for o in panel.model.orders()] == [o.key for o in panel._book.orders()]
+    assert sorted(o.key for o in panel.model.orders()) == sorted(o.key for o in fake.orders)

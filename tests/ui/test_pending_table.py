@@ -11,7 +11,14 @@ from PySide6.QtCore import QPersistentModelIndex, QStringListModel, Qt
 
 from kisdesk.api.enums import Exchange, Side
 from kisdesk.domain.pending import KST, BookDiff, OrderStatus, PendingBook, PendingOrder
-from kisdesk.ui.pending_table import ORDER_ROLE, SORT_ROLE, Column, PendingOrdersModel, PendingOrdersProxy
+from kisdesk.ui.pending_table import (
+    _SORT_KEYS,
+    ORDER_ROLE,
+    SORT_ROLE,
+    Column,
+    PendingOrdersModel,
+    PendingOrdersProxy,
+)
 from kisdesk.ui.theme import BUY_COLOR, SELL_COLOR
 
 BASE = PendingOrder(
@@ -227,3 +234,160 @@ def test_note_becomes_the_row_tooltip_until_the_order_goes() -> None:
 def test_proxy_accepts_only_the_pending_model() -> None:
     with pytest.raises(TypeError):
         PendingOrdersProxy().setSourceModel(QStringListModel(["x"]))
+
+
+# --- applying in steps ----------------------------------------------------------------------------
+
+
+def stepped(model: PendingOrdersModel, diff: BookDiff, chunk: int) -> int:
+    """Run apply_steps to the end; the number of steps it took."""
+    return 1 + sum(1 for _ in model.apply_steps(diff, chunk))
+
+
+def expected_after(
+    shown: list[PendingOrder], diff: BookDiff, col: Column | None, order: Qt.SortOrder
+) -> list[PendingOrder]:
+    """What the grid must show: kept rows updated in place, new ones after them, stably re-sorted."""
+    gone = {o.key for o in diff.removed}
+    latest = {o.key: o for o in (*diff.changed, *diff.added)}
+    rows = [latest.pop(o.key, o) for o in shown if o.key not in gone]
+    rows += latest.values()
+    if col is None:
+        return rows
+    key = _SORT_KEYS[col]
+    return sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+SNAPSHOTS = [
+    [replace(numbered(n), quantity=(n * 7) % 5 + 1) for n in range(20)],
+    # removed (scattered and a run), changed (some moving in a Qty sort), added (scattered and tied)
+    [replace(numbered(n), quantity=(n * 7) % 5 + 1) for n in range(20) if n % 3 and n not in (10, 11)]
+    + [replace(numbered(4), quantity=9), replace(numbered(5), filled=1, remaining=9)]
+    + [replace(numbered(n), quantity=n % 4 + 1) for n in range(30, 45)],
+    [replace(numbered(n), quantity=n % 4 + 1) for n in range(30, 45)] + [numbered(n) for n in range(50, 53)],
+]
+
+
+@pytest.mark.parametrize(
+    ("col", "order"),
+    [
+        (None, Qt.SortOrder.AscendingOrder),
+        (Column.QTY, Qt.SortOrder.DescendingOrder),
+        (Column.TIME, Qt.SortOrder.AscendingOrder),
+    ],
+)
+def test_steps_end_with_exactly_the_rows_a_full_re_sort_gives(
+    qtmodeltester, col: Column | None, order: Qt.SortOrder
+) -> None:
+    model = PendingOrdersModel()
+    if col is not None:
+        model.sort(col, order)
+    qtmodeltester.check(model)
+    book = PendingBook()
+    for snapshot in SNAPSHOTS:
+        shown = model.orders()
+        diff = book.replace(snapshot)
+        assert stepped(model, diff, chunk=3) > 3
+        assert model.orders() == expected_after(shown, diff, col, order)
+        assert sorted(o.key for o in model.orders()) == sorted(o.key for o in book.orders())
+        assert all(model.row_of(o.order_no) == r for r, o in enumerate(model.orders()))
+
+
+def test_a_few_new_orders_are_inserted_in_place_without_a_re_sort(qtbot) -> None:
+    model = PendingOrdersModel()
+    model.sort(Column.QTY, Qt.SortOrder.AscendingOrder)
+    book = PendingBook()
+    old = [replace(numbered(n), quantity=q) for n, q in ((1, 10), (2, 20), (3, 30), (4, 40))]
+    model.apply(book.replace(old))
+    kept = QPersistentModelIndex(model.index(2, Column.SYMBOL))  # quantity 30, as a selection would
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    new = [
+        replace(numbered(5), quantity=35),
+        replace(numbered(6), quantity=5),
+        replace(numbered(7), quantity=20),
+    ]
+    with qtbot.assertNotEmitted(model.layoutChanged):
+        model.apply(book.replace([*old, *new]))
+    assert column(filled_proxy(model), Column.QTY) == ["5", "10", "20", "20", "30", "35", "40"]
+    assert model.order_at(3) == new[2]  # after the row it ties with, as a stable re-sort would put it
+    assert inserted == [(3, 3), (2, 2), (0, 0)]  # one signal per place, from the bottom up
+    assert model.order_at(kept.row()) == old[2]
+
+
+def test_many_scattered_new_orders_still_end_in_sort_order() -> None:
+    model = PendingOrdersModel()
+    model.sort(Column.ORDER_NO, Qt.SortOrder.DescendingOrder)
+    book = PendingBook()
+    model.apply(book.replace([numbered(n) for n in range(0, 200, 2)]))
+    model.apply(book.replace([numbered(n) for n in range(200)]))  # 100 places: appended, then sorted
+    assert [o.order_no for o in model.orders()] == [numbered(n).order_no for n in range(199, -1, -1)]
+
+
+def test_a_re_sort_between_steps_is_kept_by_the_rest_of_the_steps() -> None:
+    model = PendingOrdersModel()
+    model.sort(Column.QTY, Qt.SortOrder.AscendingOrder)
+    book = PendingBook()
+    orders = [replace(numbered(n), quantity=n % 7 + 1, price=Decimal(100 - n)) for n in range(30)]
+    steps = model.apply_steps(book.replace(orders), chunk=4)
+    while model.rowCount() == 0:
+        next(steps)
+    assert model.rowCount() < 30  # part of the snapshot shown, in Qty order
+    model.sort(Column.PRICE, Qt.SortOrder.DescendingOrder)  # the user clicks a header meanwhile
+    for _ in steps:
+        pass
+    assert model.orders() == sorted(orders, key=lambda o: o.price or 0, reverse=True)
+
+
+def test_a_reset_between_steps_ends_them() -> None:
+    model = PendingOrdersModel()
+    steps = model.apply_steps(PendingBook().replace([numbered(n) for n in range(10)]), chunk=2)
+    next(steps)
+    next(steps)
+    model.reset([numbered(99)])  # a new session: the old snapshot's remaining rows must not arrive
+    for _ in steps:
+        pass
+    assert model.orders() == [numbered(99)]
+
+
+# --- filtering ----------------------------------------------------------------------------------------
+
+
+def filled_proxy(model: PendingOrdersModel) -> PendingOrdersProxy:
+    proxy = PendingOrdersProxy()
+    proxy.setSourceModel(model)
+    return proxy
+
+
+def test_filters_apply_to_rows_that_arrive_or_change_later() -> None:
+    model = PendingOrdersModel()
+    proxy = filled_proxy(model)
+    book = PendingBook()
+    model.apply(book.replace([numbered(1), replace(numbered(2), name="Kiwi Corp", symbol="KIWI")]))
+    proxy.set_venue(Exchange.NASD)
+    proxy.set_text("apple")
+    assert column(proxy, Column.ORDER_NO) == [numbered(1).order_no]
+    model.apply(
+        book.replace(
+            [
+                numbered(1),
+                replace(numbered(2), name="Apple Kiwi", symbol="KIWI"),  # now matches the text
+                replace(numbered(3), exchange=Exchange.NYSE),  # another venue
+                replace(numbered(4), side=Side.SELL),
+            ]
+        )
+    )
+    assert column(proxy, Column.ORDER_NO) == [numbered(n).order_no for n in (1, 2, 4)]
+    proxy.set_side(Side.SELL)
+    assert column(proxy, Column.ORDER_NO) == [numbered(4).order_no]
+
+
+@pytest.mark.parametrize(("text", "shown"), [("a.p", []), ("(", ["S(P)"]), ("p)", ["S(P)"]), ("S\x1fP", [])])
+def test_filter_text_is_matched_literally(text: str, shown: list[str]) -> None:
+    model = PendingOrdersModel()
+    model.reset(
+        [replace(numbered(1), symbol="S(P)", name="x"), replace(numbered(2), symbol="AAPL", name="y")]
+    )
+    proxy = filled_proxy(model)
+    proxy.set_text(text)
+    assert column(proxy, Column.SYMBOL) == shown

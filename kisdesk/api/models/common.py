@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Annotated, Any, Generic, Self, TypeVar
 
 from pydantic import (
@@ -84,6 +85,11 @@ class KisRequest(BaseModel):
         return cls.model_validate({k: v for k, v in data.items() if k in known})
 
 
+@cache
+def _wire_names(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(field.alias or name for name, field in model.model_fields.items())
+
+
 class KisResponse(BaseModel):
     """A response payload. Extra fields are ignored; keys are matched without regard to case."""
 
@@ -93,6 +99,10 @@ class KisResponse(BaseModel):
     @classmethod
     def _match_keys_ignoring_case(cls, data: Any) -> Any:
         if not isinstance(data, dict):
+            return data
+        if data.keys() >= _wire_names(cls):
+            # Every field under its exact wire name, as KIS usually answers: nothing to match. Building
+            # the lowered copy for each row was half the cost of validating a 10,000-row page (P2).
             return data
         lowered = {str(k).lower(): v for k, v in data.items()}
         out: dict[str, Any] = {}
