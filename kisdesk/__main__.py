@@ -1,7 +1,7 @@
 """Command line entry point (`kisdesk`, `python -m kisdesk`): parse arguments, then start the GUI.
 
-Argument parsing stays free of Qt so `--version` and `--help` answer instantly; the Qt start-up
-itself lives in `kisdesk.ui.app`.
+Argument parsing stays free of Qt, of the client side and of logging's set-up, so `--version` and
+`--help` answer instantly; the Qt start-up itself lives in `kisdesk.ui.app`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Final
 
 from kisdesk import __version__
 from kisdesk.api.enums import Env
-from kisdesk.app.logs import setup_logging
 
 LOG_LEVELS: Final = ("debug", "info", "warning", "error")
 
@@ -85,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kisdesk.app.selftest import main as self_test  # no Qt: works without a display
 
         return self_test()
+    from kisdesk.app.logs import setup_logging  # file handlers, platformdirs: not for --help
+
     # The rotating file and stderr both pass the redacting filter (order-safety.md G8, row 18).
     setup_logging(args.log_level.upper(), args.log_dir)
     from kisdesk.ui.app import run  # Qt loads only once the arguments are known to be good

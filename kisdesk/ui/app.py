@@ -4,10 +4,11 @@ Unexpected exceptions from every source (sys.excepthook, which Qt slots reach; w
 asyncio loop) go to `kisdesk.ui.crash_dialog`; logging itself is set up by `kisdesk.__main__`.
 
 The order matters and is the one measured in shared/design/stack-notes.md §3:
-QApplication, then the qasync loop, then the window (which opens the DEMO session and its embedded
-simulator); after the loop ends, close the window's session (stopping the simulator), cancel
-leftover tasks, and `shiboken6.delete(window)` while the QApplication is still alive (exit crashes
-otherwise, Pitfalls #1b).
+QApplication, then the qasync loop, then the window. The window paints before anything it does not
+need for that is imported; right after its first paint, on the loop, it opens the DEMO session
+(embedded simulator, client: httpx and pydantic) and builds the ticket and the grid. After the loop
+ends, close the window's session (stopping the simulator), cancel leftover tasks, and
+`shiboken6.delete(window)` while the QApplication is still alive (exit crashes otherwise, Pitfalls #1b).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import os
 import signal
 import sys
 import threading
-from typing import TYPE_CHECKING
+from types import TracebackType
+from typing import Any
 
 import qasync
 import shiboken6
@@ -28,11 +30,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kisdesk.api.enums import Env
 from kisdesk.paths import font_path, icon_path
-from kisdesk.ui import crash_dialog
 from kisdesk.ui.gc_guard import GuiThreadCollector
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +63,8 @@ def install_excepthook() -> None:
     Covers `sys.excepthook` (which PySide6 and qasync's asyncSlot call for exceptions escaping a
     slot) and `threading.excepthook`; the asyncio loop's handler is set in `install_loop_handler`.
     """
+    from kisdesk.ui import crash_dialog
+
     sys.excepthook = crash_dialog.excepthook
     threading.excepthook = crash_dialog.thread_excepthook
     if QApplication.instance() is not None:
@@ -73,7 +73,32 @@ def install_excepthook() -> None:
 
 def install_loop_handler(loop: asyncio.AbstractEventLoop) -> None:
     """Send failed callbacks and unretrieved task exceptions of `loop` to the crash path."""
+    from kisdesk.ui import crash_dialog
+
     loop.set_exception_handler(crash_dialog.asyncio_exception_handler)
+
+
+# Until the first paint the crash path loads only if something fails (its dialog's widgets are a
+# noticeable share of the start-up to import). `_after_first_paint` installs the real hooks; these
+# forward to them meanwhile, so no exception misses the log.
+
+
+def _early_excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    from kisdesk.ui import crash_dialog
+
+    crash_dialog.excepthook(exc_type, exc, tb)
+
+
+def _early_thread_excepthook(args: threading.ExceptHookArgs) -> None:
+    from kisdesk.ui import crash_dialog  # no relay from here: it must be created on the GUI thread
+
+    crash_dialog.thread_excepthook(args)
+
+
+def _early_loop_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    from kisdesk.ui import crash_dialog
+
+    crash_dialog.asyncio_exception_handler(loop, context)
 
 
 def run(env: Env = Env.DEMO, quit_after: float | None = None) -> int:
@@ -83,11 +108,11 @@ def run(env: Env = Env.DEMO, quit_after: float | None = None) -> int:
     if (problem := _display_problem()) is not None:
         log.error("%s", problem)
         return 2
+    sys.excepthook = _early_excepthook
+    threading.excepthook = _early_thread_excepthook
     app = QApplication(sys.argv[:1])
     app.setApplicationName("kisdesk")
-    app.setWindowIcon(QIcon(str(icon_path())))
-    load_app_font(app)
-    install_excepthook()
+    load_app_font(app)  # before the first paint: without it the Hangul in the banner shows as boxes
     _quit_on_sigint(app)
 
     return _run_window(app, quit_after)
@@ -107,7 +132,7 @@ def _display_problem() -> str | None:
 
 def _run_window(app: QApplication, quit_after: float | None) -> int:
     loop = qasync.QEventLoop(app)
-    install_loop_handler(loop)
+    loop.set_exception_handler(_early_loop_handler)
     asyncio.set_event_loop(loop)
     holder: list[QWidget] = []
     try:
@@ -126,7 +151,7 @@ async def _window_lifetime(app: QApplication, quit_after: float | None, holder: 
     Closing the session and cancelling leftover tasks inside the running loop means no refresh or
     token task can wake up after the loop has stopped.
     """
-    # Imported here: the window pulls in every widget, which the display check above need not pay for.
+    # Imported here, not at the top: the display check above need not pay for the window's widgets.
     from kisdesk.ui.main_window import open_main_window
 
     collector = GuiThreadCollector(app)  # garbage is collected on this thread only (gc_guard.py)
@@ -138,14 +163,26 @@ async def _window_lifetime(app: QApplication, quit_after: float | None, holder: 
             closed.set_result(None)
 
     app.lastWindowClosed.connect(_on_last_window_closed)
-    window = await open_main_window()  # saved language, DEMO session, shown
+    window = open_main_window()  # shown now; its DEMO session opens after the first paint
     holder.append(window)
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), window.close)
+    await window.first_paint()
+    await asyncio.sleep(0)  # a close queued with the paint goes first
+    if not closed.done():
+        _after_first_paint(app)
     await closed
     await window.aclose()  # closes the session; stops the DEMO simulator
     await _cancel_others()
     collector.stop()
+
+
+def _after_first_paint(app: QApplication) -> None:
+    """What the first paint does not need: the window icon (the SVG icon engine and the image
+    format plug-ins load for it) and the crash dialog's hooks."""
+    app.setWindowIcon(QIcon(str(icon_path())))
+    install_excepthook()
+    install_loop_handler(asyncio.get_running_loop())
 
 
 async def _cancel_others() -> None:
@@ -158,12 +195,14 @@ async def _cancel_others() -> None:
 
 
 def _quit_on_sigint(app: QApplication) -> None:
-    """Make Ctrl+C in the terminal close the app.
+    """Make Ctrl+C in the terminal close the app, the same way as closing its window.
 
-    Python runs signal handlers only between bytecodes, and Qt's loop runs none while idle, so a
-    cheap timer hands control back to Python a few times a second.
+    Closing rather than `app.quit()`: quitting stops the loop under `run_until_complete`, which
+    then raises instead of closing the session. The window may refuse once (requests in flight);
+    a second Ctrl+C closes it. Python runs signal handlers only between bytecodes, and Qt's loop
+    runs none while idle, so a cheap timer hands control back to Python a few times a second.
     """
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    signal.signal(signal.SIGINT, lambda *_: app.closeAllWindows())
     timer = QTimer(app)
     timer.timeout.connect(lambda: None)
     timer.start(250)

@@ -9,6 +9,11 @@ Dialogs open with `open()`, never `exec()`: this window runs on a qasync loop (s
 The window always starts in DEMO; no environment is restored from settings, so REAL is never
 entered without the confirmation (B.11).
 
+Start-up (issue 5): `open_main_window()` shows this window before any session exists, with the
+banner, toggle, menus and status bar and a "starting" notice where the ticket goes; right after the
+first paint it imports the client side (httpx, pydantic), opens the DEMO session and builds the
+ticket and tabs on the loop. Nothing in this module's own imports reaches the client side.
+
 Orders, revises and cancels go through the session's journal (`session.intents`, order-safety.md
 §3) via `JournaledOrders`: the ticket stays disabled, with the reason, until `intents.startup()` has
 reconciled what an earlier run left open. The Order activity tab shows every intent live, the status
@@ -18,13 +23,14 @@ bar counts the unresolved ones, and closing is refused once while any is unresol
 from __future__ import annotations
 
 import asyncio
-import html
+import importlib
+import linecache
 import logging
+import time
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -41,18 +47,10 @@ from PySide6.QtWidgets import (
 
 from kisdesk.api.credentials import Account
 from kisdesk.api.enums import CustType, Env, Exchange, Side
-from kisdesk.app.errors import SessionBusyError
-from kisdesk.app.secrets import KeyringStore, SecretStore, SecretStoreUnavailableError, load_credentials
-from kisdesk.app.session import Profile, Session
-from kisdesk.domain.intents import Intent
-from kisdesk.domain.pending import PendingOrder
-from kisdesk.domain.rules import Problem
-from kisdesk.domain.ticket import OverseasTicket
+from kisdesk.app.demo import DEMO_ACCOUNT
 from kisdesk.ui.async_bridge import spawn
-from kisdesk.ui.credentials_dialog import CredentialsDialog, EnteredCredentials
 from kisdesk.ui.env_banner import ENV_NAMES, EnvBanner
 from kisdesk.ui.env_toggle import EnvToggle, real_confirmation
-from kisdesk.ui.history_panel import HistoryPanel
 from kisdesk.ui.i18n import (
     Language,
     active_language,
@@ -60,15 +58,28 @@ from kisdesk.ui.i18n import (
     install_language,
     save_language,
 )
-from kisdesk.ui.intents_panel import IntentsPanel
-from kisdesk.ui.messages import EXPECTED_ERRORS, message_for
-from kisdesk.ui.order_ticket import OrderTicketWidget
-from kisdesk.ui.pending_panel import ActionResult, PendingOrdersPanel
-from kisdesk.ui.precautions_dialog import PrecautionsDialog, load_precautions, save_precautions
-from kisdesk.ui.reservations_tab import ReservationsTab
 from kisdesk.ui.status_panel import Connection, StatusPanel
 from kisdesk.ui.theme import WARNING_TEXT
-from kisdesk.ui.ticket_precautions import TicketPrecautions
+
+# For annotations only: most of these reach httpx, pydantic or keyring. The window paints without
+# them (tests/test_startup_imports.py holds that line) and imports them after its first paint.
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from kisdesk.app.secrets import SecretStore
+    from kisdesk.app.session import Session
+    from kisdesk.domain.intents import Intent
+    from kisdesk.domain.pending import PendingOrder
+    from kisdesk.domain.rules import Problem
+    from kisdesk.domain.ticket import OverseasTicket
+    from kisdesk.ui.credentials_dialog import CredentialsDialog, EnteredCredentials
+    from kisdesk.ui.history_panel import HistoryPanel
+    from kisdesk.ui.intents_panel import IntentsPanel
+    from kisdesk.ui.order_ticket import OrderTicketWidget
+    from kisdesk.ui.pending_panel import ActionResult, PendingOrdersPanel
+    from kisdesk.ui.precautions_dialog import PrecautionsDialog
+    from kisdesk.ui.reservations_tab import ReservationsTab
+    from kisdesk.ui.ticket_precautions import TicketPrecautions
 
 log = logging.getLogger(__name__)
 
@@ -115,20 +126,70 @@ class JournaledOrders:
         return await self._session.intents.cancel_many(orders, on_result)
 
 
+class _FirstPaint(QObject):
+    """Watches a window for its first paint event, then lets go of it."""
+
+    painted = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.seen = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802  (Qt override)
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self.seen = True
+            self.painted.emit()
+        return False
+
+
+# What the session-bound widgets need, imported one module per loop turn after the first paint, so
+# the window keeps repainting between them instead of freezing for the whole import.
+DEFERRED_MODULES: Final = (
+    "kisdesk.api.client",
+    "kisdesk.app.session",
+    "kisdesk.ui.messages",
+    "kisdesk.ui.order_ticket",
+    "kisdesk.ui.pending_panel",
+    "kisdesk.ui.reservations_tab",
+    "kisdesk.ui.intents_panel",
+    "kisdesk.ui.history_panel",
+    "kisdesk.simulator.engine",
+)
+
+
 class MainWindow(QMainWindow):
     """The trading window for one Session at a time.
+
+    `MainWindow(session)` builds every widget on that session at once. `MainWindow(None)` is the
+    start-up form: it shows the DEMO banner, toggle, menus and status bar with a "starting" notice
+    in place of the ticket, without importing the client side at all; `start()` then opens the DEMO
+    session after the first paint and builds the ticket and the tabs. Until then `is_ready` is
+    False, `session` and the session-bound widgets do not exist, and their actions are disabled.
 
     Signals:
         env_changed(Env): a switch finished; the new session is `self.session`.
         message(str): a notice for the user (also shown in the status bar).
+        ready(): the first session is open and the ticket, grid and tabs are built.
+        orders_open(): the first session's journal check finished and the ticket takes orders.
     """
 
     env_changed = Signal(object)
     message = Signal(str)
+    ready = Signal()
+    orders_open = Signal()
+
+    # These exist once `is_ready` (always, when constructed with a session).
+    session: Session
+    ticket: OrderTicketWidget
+    pending_panel: PendingOrdersPanel
+    reservations_tab: ReservationsTab
+    intents_panel: IntentsPanel
+    history_panel: HistoryPanel
 
     def __init__(
         self,
-        session: Session,
+        session: Session | None,
         settings: QSettings | None = None,
         *,
         secret_store: SecretStore | None = None,
@@ -136,13 +197,18 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session = session
         self.settings = settings if settings is not None else QSettings("kisdesk", "kisdesk")
-        # KeyringStore() only names the service: the keychain is first touched on PAPER/REAL.
-        self._secret_store: SecretStore = secret_store if secret_store is not None else KeyringStore()
+        # None until first needed: the keychain module is not imported before PAPER/REAL.
+        self._secret_store: SecretStore | None = secret_store
         self._session_stores: dict[Env, SecretStore] = {}  # "use for this session only" choices
         self._base_urls = dict(base_urls or {})  # loopback hosts (tests, screenshots); else official
         self.switch_task: asyncio.Task[Any] | None = None
+        self.start_task: asyncio.Task[Any] | None = None
+        self.start_error: str | None = None
+        self._ready = False
+        self._closed = False
+        self._orders_opened = False
+        self._started_at = time.perf_counter()
         self._switching = False
         self._refreshes = 0
         self._close_warned = False
@@ -153,12 +219,13 @@ class MainWindow(QMainWindow):
         self.real_confirmation: QMessageBox | None = None
         self.credentials_dialog: CredentialsDialog | None = None
         self.precautions_dialog: PrecautionsDialog | None = None
-        # One precaution state for every ticket this window builds: a rebuild (env or language
-        # switch) must not forget an order sent a second ago (duplicate rule).
-        self.ticket_precautions = TicketPrecautions(load_precautions(self.settings))
+        self._ticket_precautions: TicketPrecautions | None = None
 
-        self.banner = EnvBanner(session.env, session.account)
-        self.env_toggle = EnvToggle(session.env)
+        # The window always starts in DEMO (B.11); its account is fixed, so the banner is complete
+        # before the session exists.
+        env, account = (session.env, session.account) if session is not None else (Env.DEMO, DEMO_ACCOUNT)
+        self.banner = EnvBanner(env, account)
+        self.env_toggle = EnvToggle(env)
         self.env_toggle.env_requested.connect(self.request_env)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -168,17 +235,12 @@ class MainWindow(QMainWindow):
             "background: #f9a825; color: #000000; font-weight: bold; padding: 0 6px;"
         )
         self.unresolved_label.setVisible(False)
-        (
-            self.ticket,
-            self.pending_panel,
-            self.reservations_tab,
-            self.intents_panel,
-            self.history_panel,
-        ) = self._make_session_widgets(session)
-        self.splitter.addWidget(self.ticket)
+        self.starting_label: QLabel | None = QLabel()  # where the ticket goes, until it is built
+        self.starting_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.starting_label.setWordWrap(True)
+        self.splitter.addWidget(self.starting_label)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(1, 1)
-        self._fill_tabs()
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
         top = QHBoxLayout()
@@ -204,19 +266,148 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.unresolved_label)
         self.statusBar().addPermanentWidget(self.status)
         self._build_menus()
-        self._retranslate()
         self._restore_settings()
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(1000)
         self._status_timer.timeout.connect(self._tick)
-        self._status_timer.start()
+        self._first_paint = _FirstPaint(self)
+        self._first_paint.painted.connect(
+            lambda: log.info("main window painted, %.0f ms after it was created", self._elapsed_ms())
+        )
+        self.installEventFilter(self._first_paint)
+        if session is None:
+            self._show_starting()
+        else:
+            self._install_first_session(session)
+
+    @property
+    def is_ready(self) -> bool:
+        """True once a session is open and the ticket, grid and tabs exist."""
+        return self._ready
+
+    @property
+    def ticket_precautions(self) -> TicketPrecautions:
+        """One precaution state for every ticket this window builds: a rebuild (env or language
+        switch) must not forget an order sent a second ago (duplicate rule)."""
+        if self._ticket_precautions is None:
+            from kisdesk.ui.precautions_dialog import load_precautions
+            from kisdesk.ui.ticket_precautions import TicketPrecautions
+
+            self._ticket_precautions = TicketPrecautions(load_precautions(self.settings))
+        return self._ticket_precautions
+
+    # --- start-up -------------------------------------------------------------------------------
+
+    def start(self) -> asyncio.Task[Any]:
+        """Open the DEMO session once the window has painted (idempotent); see `ready`."""
+        if self.start_task is None:
+            self.start_task = spawn(self._start(), self._on_unexpected)
+        return self.start_task
+
+    async def _start(self) -> None:
+        if self._ready:
+            return
+        await self.first_paint()
+        await asyncio.sleep(0)  # events queued with the paint (a click, a close) go before the imports
+        try:
+            for name in DEFERRED_MODULES:
+                if self._closed:  # closed while starting: the imports would only delay the exit
+                    return
+                importlib.import_module(name)
+                await asyncio.sleep(0)
+            if self._closed:
+                return
+            from kisdesk.app.session import Session
+
+            session = await Session.open_demo()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the window stays, saying why; the log has the traceback
+            log.error("kisdesk could not open the demo environment", exc_info=exc)
+            self._show_start_error(exc)
+            return
+        try:
+            self._install_first_session(session)
+        except BaseException:
+            await session.close(force=True)
+            raise
+        log.info("ticket and grid built, %.0f ms after the window was created", self._elapsed_ms())
+        await self.check_connection()
+
+    async def first_paint(self) -> None:
+        """Return once the window has painted for the first time (or has not within a second)."""
+        if not self._first_paint.seen:
+            painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+            def _on_painted() -> None:
+                if not painted.done():
+                    painted.set_result(None)
+
+            self._first_paint.painted.connect(_on_painted)
+            # A window that is never exposed (minimised at start, some window managers) starts anyway.
+            await asyncio.wait([painted], timeout=1.0)
+
+    def _install_first_session(self, session: Session) -> None:
+        self.session = session
+        (
+            self.ticket,
+            self.pending_panel,
+            self.reservations_tab,
+            self.intents_panel,
+            self.history_panel,
+        ) = self._make_session_widgets(session)
+        if self.starting_label is not None:
+            self.splitter.replaceWidget(0, self.ticket)
+            self.starting_label.deleteLater()
+            self.starting_label = None
+        self._fill_tabs()
+        # PySide6's import hook (shibokensupport.feature) reads the source of every module imported
+        # after it, to look for "PySide6" in it, and linecache keeps all of it: about 10 MB of RSS
+        # once the session's modules are in, when installed from a wheel (a bundle has no sources).
+        # Nothing reads it again; a traceback reads the lines it needs afresh.
+        linecache.clearcache()
+        self._ready = True
+        for act in self._session_actions:
+            act.setEnabled(True)
+        self._retranslate()
         self._show_env()
+        self._status_timer.start()
+        self.ready.emit()
+
+    def _show_starting(self) -> None:
+        self.setWindowTitle(window_title(Env.DEMO, DEMO_ACCOUNT))
+        self.status.show_env(Env.DEMO, DEMO_ACCOUNT)
+        self.status.set_connection(Connection.CONNECTING)
+        for act in self._session_actions:
+            act.setEnabled(False)
+        for env, act in self.env_actions.items():
+            act.setChecked(env is Env.DEMO)
+        self._retranslate()
+
+    def _show_start_error(self, exc: BaseException) -> None:
+        self.start_error = _error_text(exc)
+        self.status.set_connection(Connection.ERROR, self.start_error)
+        self.status.set_last_error(self.start_error)
+        self._retranslate_starting()
+
+    def _retranslate_starting(self) -> None:
+        # The status bar's own words: the ticket's place says what the status bar says, in large.
+        if self.starting_label is None:
+            return
+        if self.start_error is None:
+            text = self.status.connection_words(Connection.CONNECTING)
+        else:
+            text = f"{self.status.connection_words(Connection.ERROR)}\n{self.start_error}"
+        self.starting_label.setText(text)
+
+    def _elapsed_ms(self) -> float:
+        return (time.perf_counter() - self._started_at) * 1000
 
     # --- environment switching ------------------------------------------------------------------
 
     def switch_refusal(self) -> str | None:
         """Why switching environment is not possible right now, or None."""
-        if self._switching:
+        if self._switching or not self._ready:  # starting is switching into the first environment
             return self.tr("Wait for the current environment switch to finish.")
         budget = self.session.client.limiter.budget()
         busy = self.session.orders.in_flight + budget.queued + budget.in_flight
@@ -228,7 +419,7 @@ class MainWindow(QMainWindow):
 
     def request_env(self, env: Env) -> asyncio.Task[Any] | None:
         """The user asked for `env`: refuse, ask for credentials/confirmation, then switch."""
-        if env is self.session.env:
+        if env is self._current_env():
             return None
         if (reason := self.switch_refusal()) is not None:
             self._refuse(reason)
@@ -239,6 +430,9 @@ class MainWindow(QMainWindow):
         if env is Env.DEMO:
             self._start_switch(env, None)
             return
+        from kisdesk.app.secrets import SecretStoreUnavailableError, load_credentials
+        from kisdesk.ui.credentials_dialog import EnteredCredentials
+
         store = self._store_for(env)
         try:
             # keyring may block or prompt: read it off the GUI thread (style.md B.5).
@@ -255,9 +449,11 @@ class MainWindow(QMainWindow):
     def open_credentials_dialog(
         self, env: Env, *, unavailable_reason: str | None = None
     ) -> CredentialsDialog:
+        from kisdesk.ui.credentials_dialog import CredentialsDialog
+
         dialog = CredentialsDialog(
             env,
-            self._secret_store,
+            self._default_store(),
             self,
             cust_type=self._cust_type(env),
             unavailable_reason=unavailable_reason,
@@ -272,7 +468,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue(CUST_TYPE_KEY.format(env=entered.env.value), entered.cust_type.value)
         if entered.session_only:
             self._session_stores[entered.env] = entered.store
-        if entered.env is not self.session.env:
+        if entered.env is not self._current_env():
             self._credentials_ready(entered)
 
     def _credentials_ready(self, entered: EnteredCredentials) -> None:
@@ -298,6 +494,9 @@ class MainWindow(QMainWindow):
         PAPER/REAL need `entered` (the credentials dialog or the keychain provides it). Returns
         False, keeping the current environment, when refused or when the new session cannot open.
         """
+        from kisdesk.app.errors import SessionBusyError
+        from kisdesk.ui.messages import EXPECTED_ERRORS, message_for
+
         if (reason := self.switch_refusal()) is not None:
             self._refuse(reason)  # a request may have started while a dialog was open
             return False
@@ -325,6 +524,8 @@ class MainWindow(QMainWindow):
         return True
 
     async def _open_session(self, env: Env, entered: EnteredCredentials | None) -> Session:
+        from kisdesk.app.session import Profile, Session
+
         if env is Env.DEMO:
             return await Session.open_demo()
         if entered is None or entered.env is not env:
@@ -362,6 +563,12 @@ class MainWindow(QMainWindow):
     def _make_session_widgets(
         self, session: Session
     ) -> tuple[OrderTicketWidget, PendingOrdersPanel, ReservationsTab, IntentsPanel, HistoryPanel]:
+        from kisdesk.ui.history_panel import HistoryPanel
+        from kisdesk.ui.intents_panel import IntentsPanel
+        from kisdesk.ui.order_ticket import OrderTicketWidget
+        from kisdesk.ui.pending_panel import PendingOrdersPanel
+        from kisdesk.ui.reservations_tab import ReservationsTab
+
         orders = JournaledOrders(session)
         # The ticket confirms every REAL order whatever this preference (order-safety.md row 26).
         ticket = OrderTicketWidget(
@@ -413,6 +620,8 @@ class MainWindow(QMainWindow):
 
     def _show_unresolved(self) -> None:
         """The status bar's count and the Order activity tab title follow the unresolved intents."""
+        if not self._ready:
+            return
         count = self.session.unresolved_count
         self.unresolved_label.setText(self.tr("%n order(s) unresolved — see Order activity", "", count))
         self.unresolved_label.setVisible(count > 0)
@@ -436,6 +645,8 @@ class MainWindow(QMainWindow):
         return self.intents_startup
 
     async def _run_intents_startup(self, session: Session) -> None:
+        from kisdesk.ui.messages import message_for
+
         try:
             await session.intents.startup()
         except asyncio.CancelledError:
@@ -451,10 +662,16 @@ class MainWindow(QMainWindow):
         if session is self.session:
             self.ticket.set_blocked(None)
             self._show_unresolved()
+            if not self._orders_opened:
+                self._orders_opened = True
+                log.info("ticket open for orders, %.0f ms after the window was created", self._elapsed_ms())
+                self.orders_open.emit()
 
     async def check_connection(self) -> None:
         """First request of a new session: a pending-orders refresh tells whether KIS answers.
         Also starts the journal's reconciliation (`start_intents`), which unblocks the ticket."""
+        from kisdesk.ui.messages import EXPECTED_ERRORS, message_for
+
         self.start_intents()
         before = self._refreshes
         try:
@@ -473,10 +690,13 @@ class MainWindow(QMainWindow):
 
     def set_confirm_orders(self, value: bool) -> None:
         self.settings.setValue(CONFIRM_KEY, value)
-        self.ticket.set_confirm_orders(value)  # the ticket itself keeps confirming in REAL
+        if self._ready:
+            self.ticket.set_confirm_orders(value)  # the ticket itself keeps confirming in REAL
 
     def open_precautions_dialog(self) -> PrecautionsDialog:
         """View → Precautions…: edit the thresholds; Save persists them and applies them at once."""
+        from kisdesk.ui.precautions_dialog import PrecautionsDialog, save_precautions
+
         dialog = PrecautionsDialog(self.ticket.precautions, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -504,6 +724,8 @@ class MainWindow(QMainWindow):
         """Persist the choice and apply it now: widgets re-translate on LanguageChange."""
         save_language(self.settings, language)
         install_language(language)
+        if not self._ready:  # the widgets built at the end of start-up read the new language then
+            return
         # The session widgets are rebuilt so that every label of theirs is in the new language.
         self._rebuild_session_widgets()
         spawn(self.check_connection(), self._on_unexpected)
@@ -526,7 +748,7 @@ class MainWindow(QMainWindow):
 
     def _on_unexpected(self, exc: BaseException) -> None:
         log.error("unexpected error in the main window", exc_info=exc)
-        self._show_error(message_for(exc))
+        self._show_error(_error_text(exc))
 
     def _on_refreshed(self, _count: int) -> None:
         self._refreshes += 1
@@ -545,7 +767,19 @@ class MainWindow(QMainWindow):
         return CustType.CORPORATE if value == CustType.CORPORATE.value else CustType.PERSONAL
 
     def _store_for(self, env: Env) -> SecretStore:
-        return self._session_stores.get(env, self._secret_store)
+        store = self._session_stores.get(env)
+        return store if store is not None else self._default_store()
+
+    def _default_store(self) -> SecretStore:
+        # KeyringStore() only names the service: the keychain is first touched on PAPER/REAL.
+        if self._secret_store is None:
+            from kisdesk.app.secrets import KeyringStore
+
+            self._secret_store = KeyringStore()
+        return self._secret_store
+
+    def _current_env(self) -> Env:
+        return self.session.env if self._ready else Env.DEMO
 
     def _tick(self) -> None:
         self.status.refresh(self.session)
@@ -570,7 +804,7 @@ class MainWindow(QMainWindow):
             self.addAction(act)  # shortcuts work wherever the focus is in this window
             return act
 
-        self.credentials_action = action((), lambda: self.open_credentials_dialog(self.session.env))
+        self.credentials_action = action((), lambda: self.open_credentials_dialog(self._current_env()))
         self.quit_action = action(("Ctrl+Q",), self.close)
         self.buy_action = action(("F2", "Ctrl+B"), lambda: self.set_side(Side.BUY))
         self.sell_action = action(("F3", "Ctrl+S"), lambda: self.set_side(Side.SELL))
@@ -598,6 +832,21 @@ class MainWindow(QMainWindow):
             act.setCheckable(True)
         self.shortcuts_action = action(("F1",), self.show_shortcuts)
         self.about_action = action((), self.show_about)
+        # Disabled while starting: each of these reaches the ticket, the grid or the session.
+        self._session_actions = (
+            self.buy_action,
+            self.sell_action,
+            self.submit_action,
+            self.refresh_action,
+            self.cancel_action,
+            self.revise_action,
+            self.ticket_focus_action,
+            self.pending_tab_action,
+            self.reservations_tab_action,
+            self.activity_tab_action,
+            self.history_tab_action,
+            self.precautions_action,
+        )
 
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
@@ -662,7 +911,7 @@ class MainWindow(QMainWindow):
             act.setText(text)
         korean = active_language() is Language.KOREAN
         (self.korean_action if korean else self.english_action).setChecked(True)
-        self.credentials_action.setEnabled(self.session.env is not Env.DEMO)
+        self.credentials_action.setEnabled(self._current_env() is not Env.DEMO)
 
     def _focus_grid(self) -> None:
         self.tabs.setCurrentIndex(0)
@@ -670,11 +919,13 @@ class MainWindow(QMainWindow):
 
     def _env_menu(self, env: Env) -> None:
         for candidate, act in self.env_actions.items():
-            act.setChecked(candidate is self.session.env)  # checked only once the switch happened
+            act.setChecked(candidate is self._current_env())  # checked only once the switch happened
         self.request_env(env)
 
     def show_shortcuts(self) -> QDialog:
         """A non-modal list of every action that has a shortcut (Help → Keyboard shortcuts)."""
+        import html  # only here; every import before the first paint shows in the start-up time
+
         rows = [
             (
                 act.text().replace("&", ""),
@@ -744,9 +995,15 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(1, self.tr("&Reservations"))
         self.tabs.setTabText(3, self.tr("&History"))
         self._show_unresolved()
+        self._retranslate_starting()
         self._retranslate_menus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._ready:  # nothing sent yet; aclose() stops the start-up
+            self._closed = True
+            self.save_settings()
+            super().closeEvent(event)
+            return
         unresolved = self.session.unresolved_count
         if unresolved > 0 and not self._unresolved_warned:
             # order-safety.md §3: warn while an intent is SENDING/UNKNOWN/AMBIGUOUS; refuse once.
@@ -767,14 +1024,23 @@ class MainWindow(QMainWindow):
             self.notify(self.tr("Requests are still in flight. Close again to quit anyway."))
             event.ignore()
             return
+        self._closed = True
         self.save_settings()
         self._status_timer.stop()
         self.pending_panel.stop_auto_refresh()
         super().closeEvent(event)
 
     async def aclose(self) -> None:
-        """Close the session (and the DEMO simulator); await it once the window has closed."""
+        """Close the session (and the DEMO simulator); await it once the window has closed.
+
+        Closed while starting, the start-up is cancelled: nothing later opens a session.
+        """
         self._status_timer.stop()
+        if self.start_task is not None and not self.start_task.done():
+            self.start_task.cancel()
+            await asyncio.gather(self.start_task, return_exceptions=True)
+        if not self._ready:
+            return
         self.pending_panel.stop_auto_refresh()
         self.intents_panel.stop()
         if self.intents_startup is not None and not self.intents_startup.done():
@@ -782,16 +1048,25 @@ class MainWindow(QMainWindow):
         await self.session.close(force=True)
 
 
-async def open_main_window(app_settings: QSettings | None = None) -> MainWindow:
-    """Apply the saved language, open a DEMO session on the embedded simulator and show the window.
+def open_main_window(app_settings: QSettings | None = None) -> MainWindow:
+    """Apply the saved language and show the window at once; it opens its DEMO session after the
+    first paint (`MainWindow.start`). Call inside the running loop; await `window.aclose()` at the end.
 
     Always DEMO (style.md B.11): PAPER and REAL are one click away, behind credentials and, for
-    REAL, a confirmation. Await `window.aclose()` after the event loop ends.
+    REAL, a confirmation.
     """
     settings = app_settings if app_settings is not None else QSettings("kisdesk", "kisdesk")
     apply_saved_language(settings)
-    session = await Session.open_demo()
-    window = MainWindow(session, settings)
+    window = MainWindow(None, settings)
     window.show()
-    spawn(window.check_connection(), window._on_unexpected)  # first request, then auto refresh
+    window.start()
     return window
+
+
+def _error_text(exc: BaseException) -> str:
+    """The user's wording for `exc`; plain text if the message table itself cannot load."""
+    try:
+        from kisdesk.ui.messages import message_for
+    except ImportError:  # the failure may be the very import that broke start-up
+        return str(exc) or type(exc).__name__
+    return message_for(exc)

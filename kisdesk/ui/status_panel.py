@@ -86,6 +86,7 @@ class StatusPanel(QWidget):
         self._connection_detail = ""
         self._last_error = ""
         self._session: _SessionLike | None = None
+        self._env: tuple[Env, Account] | None = None
 
     def set_connection(self, state: Connection, detail: str = "") -> None:
         self.connection = state
@@ -102,28 +103,38 @@ class StatusPanel(QWidget):
         self._session = session
         if session is None:
             return
-        env = session.env
-        self.env_label.setText(ENV_NAMES[env])
-        self.env_label.setStyleSheet(f"color: {env_color(env).name()}; font-weight: bold;")
-        self.account_label.setText(self.tr("Account %1").replace("%1", str(session.account)))
+        self.show_env(session.env, session.account)
         self.token_label.setText(self._token_text(session.client, time.time() if now is None else now))
         self.rate_label.setText(self._rate_text(session.client))
         self._show_connection()
 
+    def show_env(self, env: Env, account: Account) -> None:
+        """Environment and account only: what the window shows before its session exists."""
+        self._env = (env, account)
+        self.env_label.setText(ENV_NAMES[env])
+        self.env_label.setStyleSheet(f"color: {env_color(env).name()}; font-weight: bold;")
+        self.account_label.setText(self.tr("Account %1").replace("%1", str(account)))
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
+            if self._session is None and self._env is not None:
+                self.show_env(*self._env)
             self.refresh(self._session)
             self.set_last_error(self._last_error)
         super().changeEvent(event)
 
-    def _show_connection(self) -> None:
+    def connection_words(self, state: Connection) -> str:
+        """`state` as the status bar words it, in the current language."""
         words = {
             Connection.CONNECTING: self.tr("connecting…"),
             Connection.OK: self.tr("connected"),
             Connection.ERROR: self.tr("connection error"),
         }
+        return words[state]
+
+    def _show_connection(self) -> None:
         colours = {Connection.CONNECTING: "#616161", Connection.OK: "#2e7d32", Connection.ERROR: "#c62828"}
-        self.connection_label.setText(words[self.connection])
+        self.connection_label.setText(self.connection_words(self.connection))
         self.connection_label.setStyleSheet(f"color: {colours[self.connection]};")
         self.connection_label.setToolTip(self._connection_detail)
 

@@ -8,7 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from kisdesk.api import Credentials, Env, KisClient, MemoryTokenStore
+from kisdesk.api.auth import MemoryTokenStore
+from kisdesk.api.client import KisClient
+from kisdesk.api.credentials import Credentials
+from kisdesk.api.enums import Env
 from tests.api.kis_fakes import ACCOUNT, APPKEY, APPSECRET, FakeClock, FakeKis
 
 

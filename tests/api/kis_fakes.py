@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from kisdesk.api import Account
+from kisdesk.api.credentials import Account
 
 # Canary secrets: any test may grep errors and logs for them.
 APPKEY = "PSCANARYAPPKEY" + "k" * 22

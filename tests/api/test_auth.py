@@ -7,8 +7,9 @@ import json
 import httpx
 import pytest
 
-from kisdesk.api import Env, Exchange, KisAuthError, KisTokenThrottledError, MemoryTokenStore
-from kisdesk.api.auth import AccessToken, TokenManager, token_store_key
+from kisdesk.api.auth import AccessToken, MemoryTokenStore, TokenManager, token_store_key
+from kisdesk.api.enums import Env, Exchange
+from kisdesk.api.errors import KisAuthError, KisTokenThrottledError
 from tests.api.kis_fakes import APPKEY, APPSECRET, FakeKis, body_of, kis_error, ok
 
 PRICE = "/uapi/overseas-price/v1/quotations/price"

@@ -13,9 +13,8 @@ import httpx
 import pytest
 
 import kisdesk
-from kisdesk.api import (
-    Env,
-    Exchange,
+from kisdesk.api.enums import Env, Exchange, OrderDivision, ResvOrderDivision, ReviseCancel, Side
+from kisdesk.api.errors import (
     IsolationError,
     KisApiError,
     KisAuthError,
@@ -27,11 +26,7 @@ from kisdesk.api import (
     KisRateLimitError,
     KisUncertainApiError,
     NotAvailableError,
-    OrderDivision,
-    ReviseCancel,
-    Side,
 )
-from kisdesk.api.enums import ResvOrderDivision
 from kisdesk.api.isolation import check_request
 from kisdesk.api.models import (
     OverseasOrderRequest,
@@ -414,7 +409,8 @@ async def test_a_token_failure_is_final_and_leaves_the_order_unsent(kis: FakeKis
     ],
 )
 def test_a_client_cannot_target_another_environment(creds, env: Env, base_url: str | None) -> None:
-    from kisdesk.api import KisClient, MemoryTokenStore
+    from kisdesk.api.auth import MemoryTokenStore
+    from kisdesk.api.client import KisClient
     from tests.api.kis_fakes import ACCOUNT
 
     with pytest.raises(IsolationError):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kisdesk.api import Account, Credentials
+from kisdesk.api.credentials import Account, Credentials
 from tests.api.kis_fakes import APPKEY, APPSECRET
 
 

@@ -5,8 +5,8 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from kisdesk.api import KisPagingError, KisProtocolError, Page
-from kisdesk.api.paging import more_pages, read_all_pages
+from kisdesk.api.errors import KisPagingError, KisProtocolError
+from kisdesk.api.paging import Page, more_pages, read_all_pages
 from tests.api.kis_fakes import FakeKis, envelope
 
 NCCS = "/uapi/overseas-stock/v1/trading/inquire-nccs"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kisdesk.api import Priority, RateLimiter
+from kisdesk.api.ratelimit import Priority, RateLimiter
 from tests.api.kis_fakes import FakeClock, settle
 
 WINDOW = 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,23 +31,61 @@ def test_bundled_font_becomes_the_app_font(qapp: QApplication, app_font: str | N
     assert qapp.font().family() == FONT_FAMILY
 
 
-def test_module_entry_point_starts_and_quits(tmp_path: Path) -> None:
+def _app_env(home: Path) -> dict[str, str]:
     # QSettings and logs go to a throw-away home, never the developer's own config.
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path),
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "kisdesk", "--quit-after", "0.5"],
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(home), "XDG_CONFIG_HOME": str(home)}
+
+
+def test_module_entry_point_paints_then_opens_the_demo_session(tmp_path: Path) -> None:
+    """`python -m kisdesk`: the window paints, then the DEMO session opens and the ticket takes
+    orders; Ctrl+C then closes it cleanly. Paced by the app's own log lines, not by a clock."""
+    # --quit-after only bounds a hung start; the test ends the app itself once the ticket is open.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kisdesk", "--quit-after", "120"],
         cwd=REPO_ROOT,
-        env=env,
+        env=_app_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    lines: list[str] = []
+    rest = ""
+    try:
+        for line in process.stderr:
+            lines.append(line)
+            if "ticket open for orders" in line or "Traceback" in line:
+                break
+        # The window refuses the first close while a request is in flight, as a click would be.
+        for _ in range(10):
+            process.send_signal(signal.SIGINT)
+            try:
+                _, rest = process.communicate(timeout=5)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    log = "".join(lines) + rest
+    assert process.returncode == 0, log
+    assert "Traceback" not in log
+    painted = log.index("main window painted")
+    assert painted < log.index("demo simulator listening on http://127.0.0.1:")
+    assert painted < log.index("ticket open for orders")
+
+
+def test_quit_at_once_closes_cleanly_while_starting(tmp_path: Path) -> None:
+    # --quit-after 0 closes the window during start-up: the start is cancelled, nothing is left open.
+    result = subprocess.run(
+        [sys.executable, "-m", "kisdesk", "--quit-after", "0"],
+        cwd=REPO_ROOT,
+        env=_app_env(tmp_path),
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "demo simulator listening on http://127.0.0.1:" in result.stderr
     assert "Traceback" not in result.stderr

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from kisdesk.api.enums import Env, Exchange, Side, TrFamily
 from kisdesk.app.secrets import MemoryStore, load_credentials
 from kisdesk.app.session import Session
-from kisdesk.ui.i18n import Language
-from kisdesk.ui.main_window import VENUE_KEY, MainWindow
+from kisdesk.ui.i18n import Language, save_language
+from kisdesk.ui.main_window import VENUE_KEY, MainWindow, open_main_window
 from kisdesk.ui.status_panel import Connection
 from kisdesk.ui.theme import REAL_BANNER
 
@@ -204,3 +204,114 @@ def test_language_switch_applies_at_once_and_is_saved(make_window, qloop: Loop, 
     finally:
         qloop.run_until_complete(scenario(Language.ENGLISH))
     assert window.tabs.tabText(0) == "&Pending orders"
+
+
+# --- start-up: the window paints first, its DEMO session opens right after (issue 5) ----------------
+
+
+def _check_starting(window: MainWindow) -> None:
+    """The real window, at once: DEMO with its account, saying it is starting, session actions off."""
+    assert window.isVisible()
+    assert not window.is_ready
+    assert window.windowTitle() == "kisdesk — 데모 DEMO — 50000000-01"
+    assert "데모 DEMO" in window.banner.text()
+    assert "50000000-01" in window.banner.text()
+    assert window.status.connection is Connection.CONNECTING
+    starting = window.starting_label
+    assert starting is not None
+    assert window.splitter.widget(0) is starting
+    assert starting.isVisible()
+    assert starting.text() == window.status.connection_label.text() == "connecting…"
+    assert not window.buy_action.isEnabled()
+    assert not window.refresh_action.isEnabled()
+    assert window.switch_refusal() == "Wait for the current environment switch to finish."
+
+
+@pytest.fixture
+def starting_windows(qloop: Loop) -> Iterator[list[MainWindow]]:
+    """Windows made by open_main_window() inside a test's coroutine; closed like the app does."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)  # as kisdesk.ui.app does: closing must not stop the loop
+    windows: list[MainWindow] = []
+    try:
+        yield windows
+        for window in windows:
+            window.close()
+            qloop.run_until_complete(window.aclose())
+            shiboken6.delete(window)
+    finally:
+        app.setQuitOnLastWindowClosed(True)
+
+
+def test_the_window_shows_before_its_session_then_becomes_ready(
+    qloop: Loop, ui_settings: QSettings, starting_windows: list[MainWindow]
+) -> None:
+    save_language(ui_settings, Language.ENGLISH)
+
+    async def scenario() -> None:
+        window = open_main_window(ui_settings)
+        starting_windows.append(window)
+        opened: list[bool] = []
+        window.orders_open.connect(lambda: opened.append(True))
+        _check_starting(window)
+        assert window.request_env(Env.PAPER) is None  # refused, with the reason above
+        window.set_language(Language.ENGLISH)  # allowed while starting: nothing to rebuild yet
+
+        await asyncio.wait_for(window.start(), 30)  # session, ticket and grid, first refresh
+        assert window.is_ready
+        assert window.start_error is None
+        assert window.session.env is Env.DEMO
+        assert window.starting_label is None
+        assert window.splitter.widget(0) is window.ticket
+        assert window.tabs.widget(0) is window.pending_panel
+        assert window.tabs.widget(1) is window.reservations_tab
+        assert window.buy_action.isEnabled()
+        assert window.status.connection is Connection.OK
+        assert window.intents_startup is not None
+        await asyncio.wait_for(window.intents_startup, 10)
+        assert window.session.intents.ready
+        assert opened == [True]  # the ticket takes orders
+        assert window.switch_refusal() is None
+
+    qloop.run_until_complete(scenario())
+
+
+def test_closing_while_starting_opens_no_session(
+    qloop: Loop, ui_settings: QSettings, starting_windows: list[MainWindow]
+) -> None:
+    async def scenario() -> MainWindow:
+        window = open_main_window(ui_settings)
+        starting_windows.append(window)
+        window.close()  # before the loop has turned once
+        await window.aclose()
+        return window
+
+    window = qloop.run_until_complete(scenario())
+    assert window.start_task is not None
+    assert window.start_task.done()
+    assert not window.is_ready
+    assert getattr(window, "session", None) is None
+
+
+def test_a_session_that_cannot_open_leaves_the_window_saying_why(
+    qloop: Loop, ui_settings: QSettings, starting_windows: list[MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def no_port(cls: type[Session], seed: int | None = None) -> Session:
+        raise OSError("no free port")
+
+    monkeypatch.setattr(Session, "open_demo", classmethod(no_port))
+
+    async def scenario() -> MainWindow:
+        window = open_main_window(ui_settings)
+        starting_windows.append(window)
+        await asyncio.wait_for(window.start(), 30)
+        return window
+
+    window = qloop.run_until_complete(scenario())
+    assert not window.is_ready
+    assert window.start_error is not None
+    assert window.status.connection is Connection.ERROR
+    assert window.starting_label is not None
+    assert window.start_error in window.starting_label.text()
+    assert not window.buy_action.isEnabled()
