@@ -70,6 +70,11 @@ class Session:
         return self.profile.env
 
     @property
+    def remembers_intents(self) -> bool:
+        """Whether unresolved intents are still in the journal at the next start (DEMO's is in memory)."""
+        return self.journal.path != MEMORY
+
+    @property
     def account(self) -> Account:
         return self.profile.account
 

@@ -1008,12 +1008,21 @@ class MainWindow(QMainWindow):
         if unresolved > 0 and not self._unresolved_warned:
             # order-safety.md §3: warn while an intent is SENDING/UNKNOWN/AMBIGUOUS; refuse once.
             self._unresolved_warned = True
-            text = self.tr(
-                "%n order(s) are still being checked with KIS (see Order activity). "
-                "Close again to quit anyway; they are checked again at the next start.",
-                "",
-                unresolved,
-            )
+            if not self.session.remembers_intents:
+                # DEMO's simulator and journal live in memory: nothing is left to check after closing.
+                text = self.tr(
+                    "%n demo order(s) are still being checked (see Order activity). "
+                    "Close again to quit anyway; DEMO forgets them when it closes.",
+                    "",
+                    unresolved,
+                )
+            else:
+                text = self.tr(
+                    "%n order(s) are still being checked with KIS (see Order activity). "
+                    "Close again to quit anyway; they are checked again at the next start.",
+                    "",
+                    unresolved,
+                )
             self.notify(text)
             self.tabs.setCurrentWidget(self.intents_panel)
             event.ignore()

@@ -744,6 +744,13 @@ Send it again now, as a new order?</source>
             <numerusform>%n건의 주문을 아직 KIS에 확인 중입니다(주문 현황 참조). 그래도 종료하려면 다시 닫으십시오. 다음 시작 때 다시 확인합니다.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../kisdesk/ui/main_window.py" line="1013"/>
+        <source>%n demo order(s) are still being checked (see Order activity). Close again to quit anyway; DEMO forgets them when it closes.</source>
+        <translation>
+            <numerusform>%n건의 데모 주문을 아직 확인 중입니다(주문 현황 참조). 그래도 종료하려면 다시 닫으십시오. DEMO는 종료하면 이 주문들을 기억하지 않습니다.</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../kisdesk/ui/main_window.py" line="765"/>
         <source>Requests are still in flight. Close again to quit anyway.</source>

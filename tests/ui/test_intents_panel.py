@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import shiboken6
@@ -16,6 +17,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox, QTableWidget
 
 from kisdesk.api.enums import Env, Exchange, OrderDivision, Side
+from kisdesk.app.journal import Journal
 from kisdesk.app.reconcile import ReconcileSettings
 from kisdesk.app.session import Session
 from kisdesk.domain.intents import KST, Fingerprint, Intent, IntentKind, IntentState
@@ -284,8 +286,28 @@ def test_ticket_shows_placed_and_rejected(demo_window: MainWindow, qloop: Loop) 
     assert window.tabs.tabText(window.tabs.indexOf(window.intents_panel)) == "Order &activity"
 
 
-def test_close_is_refused_once_while_unresolved(qloop: Loop, ui_settings: QSettings) -> None:
+@pytest.mark.parametrize(
+    ("journal_file", "warning"),
+    [
+        (
+            False,
+            "1 demo order(s) are still being checked (see Order activity). Close again to quit anyway; "
+            "DEMO forgets them when it closes.",
+        ),
+        (
+            True,
+            "1 order(s) are still being checked with KIS (see Order activity). Close again to quit "
+            "anyway; they are checked again at the next start.",
+        ),
+    ],
+)
+def test_close_is_refused_once_while_unresolved(
+    qloop: Loop, ui_settings: QSettings, tmp_path: Path, journal_file: bool, warning: str
+) -> None:
     session = qloop.run_until_complete(Session.open_demo())
+    if journal_file:  # a journal that outlives the app, as on REAL and PAPER
+        qloop.run_until_complete(session.journal.aclose())
+        session.journal = Journal(tmp_path / "journal.sqlite3")
     source = FakeIntents(make_intent(1, _S.UNKNOWN))
     session.intents = source  # type: ignore[assignment]
     window = MainWindow(session, ui_settings)
@@ -296,7 +318,7 @@ def test_close_is_refused_once_while_unresolved(qloop: Loop, ui_settings: QSetti
         event = QCloseEvent()
         window.closeEvent(event)
         assert not event.isAccepted()
-        assert "1 order(s) are still being checked with KIS" in window.last_notice
+        assert window.last_notice == warning
         assert window.tabs.currentWidget() is window.intents_panel
         source.publish(make_intent(1, _S.ACKED, order_no="0030135001"))
         assert not window.unresolved_label.isVisible()
