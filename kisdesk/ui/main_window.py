@@ -216,6 +216,7 @@ class MainWindow(QMainWindow):
         self.intents_startup: asyncio.Task[Any] | None = None  # the current session's startup()
         self._startup_session: Session | None = None
         self.last_notice = ""
+        self._checking_text = ""  # the start-up check's notice, cleared when the check passes
         self.real_confirmation: QMessageBox | None = None
         self.credentials_dialog: CredentialsDialog | None = None
         self.precautions_dialog: PrecautionsDialog | None = None
@@ -585,7 +586,8 @@ class MainWindow(QMainWindow):
         ticket.order_placed.connect(self._on_order_placed)
         ticket.message.connect(self.notify)
         if not session.intents.ready:
-            ticket.set_blocked(self.tr("Checking the order journal with KIS before new orders…"))
+            self._checking_text = self.tr("Checking the order journal with KIS before new orders…")
+            ticket.set_blocked(self._checking_text)
         pending = PendingOrdersPanel(orders)
         # F5 is the window's (it works wherever the focus is); the grid keeping it too would make
         # the key ambiguous, and Qt then triggers neither. Delete and Enter stay the grid's own.
@@ -661,6 +663,8 @@ class MainWindow(QMainWindow):
             return
         if session is self.session:
             self.ticket.set_blocked(None)
+            if self.statusBar().currentMessage() == self._checking_text:
+                self.statusBar().clearMessage()  # the check is over: its notice must not linger
             self._show_unresolved()
             if not self._orders_opened:
                 self._orders_opened = True

@@ -272,6 +272,7 @@ def test_the_window_shows_before_its_session_then_becomes_ready(
         await asyncio.wait_for(window.intents_startup, 10)
         assert window.session.intents.ready
         assert opened == [True]  # the ticket takes orders
+        assert not window.statusBar().currentMessage()  # "Checking the order journal…" does not linger
         assert window.switch_refusal() is None
 
     qloop.run_until_complete(scenario())
