@@ -155,6 +155,10 @@ DEFERRED_MODULES: Final = (
     "kisdesk.ui.intents_panel",
     "kisdesk.ui.history_panel",
     "kisdesk.simulator.engine",
+    # httpcore picks its async backend on the first request and imports anyio's then: a ~30 ms
+    # stall in the middle of the first order or refresh (measured by tests/bench/chaos_gui.py).
+    "anyio._backends._asyncio",
+    "httpcore._backends.anyio",
 )
 
 
