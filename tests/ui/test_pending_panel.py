@@ -8,49 +8,27 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import replace
-from datetime import datetime
 from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QStyledItemDelegate
 
 from kisdesk.api.enums import Env, Exchange, OrderDivision, Side
 from kisdesk.api.errors import KisApiError
 from kisdesk.api.models import OrderOutput
 from kisdesk.app.orders import CancelResult, ProgressCallback
 from kisdesk.app.session import Session
-from kisdesk.domain.pending import DIFF_CHUNK, KST, BookDiff, OrderStatus, PendingOrder
+from kisdesk.domain.pending import DIFF_CHUNK, BookDiff, PendingOrder
 from kisdesk.domain.rules import Problem
 from kisdesk.domain.ticket import OverseasTicket
 from kisdesk.ui.cancel_confirm import CancelConfirmDialog
+from kisdesk.ui.grid_delegate import CellDelegate
 from kisdesk.ui.pending_panel import PendingOrders, PendingOrdersPanel
 from kisdesk.ui.pending_table import APPLY_CHUNK, Column
 from kisdesk.ui.revise_dialog import ReviseDialog
-
-BASE = PendingOrder(
-    order_no="0030135001",
-    original_order_no="",
-    exchange=Exchange.NASD,
-    symbol="AAPL",
-    name="Apple",
-    side=Side.BUY,
-    quantity=10,
-    filled=0,
-    remaining=10,
-    price=Decimal("100.00"),
-    avg_fill_price=None,
-    order_date=None,
-    order_time=datetime(2026, 11, 22, 1, 6, 17, tzinfo=KST),
-    status=OrderStatus.WORKING,
-    currency="USD",
-    algo_window="",
-)
-
-
-def numbered(n: int, **changes: object) -> PendingOrder:
-    return replace(BASE, order_no=f"{30135000 + n:010d}", **changes)  # type: ignore[arg-type]
+from tests.domain.pending_samples import numbered
 
 
 def ack(order_no: str) -> OrderOutput:
@@ -189,6 +167,26 @@ def test_selection_and_scroll_survive_a_refresh_that_changes_other_rows(qtbot, q
     assert [o.order_no for o in panel.selected_orders()] == [numbered(50).order_no]
     assert panel.table.verticalScrollBar().value() == 40
     assert panel.proxy.index(9, Column.FILLED).data() == "3"
+
+
+def test_the_grid_paints_exactly_as_with_qt_s_own_delegate(qtbot, qloop) -> None:
+    orders = [
+        numbered(n, side=Side.SELL if n % 3 == 0 else Side.BUY, quantity=n * 1000, price=Decimal(n) / 7)
+        for n in range(1, 40)
+    ]
+    panel, _ = loaded(qtbot, qloop, orders)
+    panel.resize(900, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    select(panel, numbered(3).order_no, numbered(4).order_no)
+    fast = panel.table.itemDelegate()
+    assert isinstance(fast, CellDelegate)
+    for side in (None, Side.SELL):
+        panel.proxy.set_side(side)
+        panel.table.setItemDelegate(fast)
+        painted = panel.table.viewport().grab().toImage()
+        panel.table.setItemDelegate(QStyledItemDelegate(panel.table))
+        assert painted == panel.table.viewport().grab().toImage(), side
 
 
 @pytest.mark.parametrize(

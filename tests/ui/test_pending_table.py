@@ -7,10 +7,13 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QPersistentModelIndex, QStringListModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt
+from PySide6.QtGui import QBrush, QFont, QPalette
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from kisdesk.api.enums import Exchange, Side
-from kisdesk.domain.pending import KST, BookDiff, OrderStatus, PendingBook, PendingOrder
+from kisdesk.domain.pending import KST, BookDiff, PendingBook, PendingOrder
+from kisdesk.ui.grid_delegate import CellDelegate
 from kisdesk.ui.pending_table import (
     _SORT_KEYS,
     ORDER_ROLE,
@@ -20,25 +23,9 @@ from kisdesk.ui.pending_table import (
     PendingOrdersProxy,
 )
 from kisdesk.ui.theme import BUY_COLOR, SELL_COLOR
+from tests.domain.pending_samples import BASE as SAMPLE
 
-BASE = PendingOrder(
-    order_no="0030135001",
-    original_order_no="",
-    exchange=Exchange.NASD,
-    symbol="AAPL",
-    name="Apple",
-    side=Side.BUY,
-    quantity=10,
-    filled=0,
-    remaining=10,
-    price=Decimal("114.87000000"),
-    avg_fill_price=None,
-    order_date=None,
-    order_time=datetime(2026, 11, 22, 1, 6, 17, tzinfo=KST),
-    status=OrderStatus.WORKING,
-    currency="USD",
-    algo_window="",
-)
+BASE = replace(SAMPLE, price=Decimal("114.87000000"))
 
 
 def numbered(n: int) -> PendingOrder:
@@ -391,3 +378,76 @@ def test_filter_text_is_matched_literally(text: str, shown: list[str]) -> None:
     proxy = filled_proxy(model)
     proxy.set_text(text)
     assert column(proxy, Column.SYMBOL) == shown
+
+
+def _style(delegate: QStyledItemDelegate, index: QModelIndex) -> tuple[object, ...]:
+    """What a delegate would paint a cell with: the style option fields its roles decide."""
+    option = QStyleOptionViewItem()
+    delegate.initStyleOption(option, index)
+    palette = QPalette(option.palette)
+    return (
+        option.text,
+        option.displayAlignment,
+        option.features,
+        QBrush(palette.brush(QPalette.ColorRole.Text)),
+        QBrush(option.backgroundBrush),
+        QFont(option.font),
+        option.checkState,
+        option.icon.isNull(),
+        QPersistentModelIndex(option.index),
+        option.styleObject,
+    )
+
+
+MIXED = [
+    numbered(1),
+    replace(numbered(2), side=Side.SELL, exchange=Exchange.TKSE, symbol="7203", name="トヨタ自動車"),
+    replace(numbered(3), price=None, algo_window="23:30~04:00", quantity=1234, filled=34, remaining=1200),
+    replace(numbered(4), side=Side.SELL, name="Two\nlines", price=Decimal("0.00012300")),
+    replace(numbered(5), exchange=Exchange.SEHK, symbol="00700", name="騰訊控股", order_time=None),
+]
+
+
+@pytest.mark.parametrize("view", ["unfiltered", "sold only", "text filter", "sorted by qty"])
+def test_cell_delegate_styles_every_cell_as_qt_does_from_the_roles(qapp, view: str) -> None:
+    """The grid's fast delegate must paint what Qt's own would, which asks data() role by role."""
+    model, proxy = filled_model(MIXED)
+    model.set_note(numbered(2).order_no, "cancel failed")
+    if view == "sold only":
+        proxy.set_side(Side.SELL)
+    elif view == "text filter":
+        proxy.set_text("e")  # Apple, Apple and Two lines: proxy rows are not model rows
+    elif view == "sorted by qty":
+        proxy.sort(Column.QTY, Qt.SortOrder.DescendingOrder)
+    assert proxy.rowCount() > 1
+    fast, qt = CellDelegate(proxy.cell), QStyledItemDelegate()
+    for row in range(proxy.rowCount()):
+        for col in Column:
+            index = proxy.index(row, col)
+            assert _style(fast, index) == _style(qt, index), (view, row, col.name)
+
+
+def test_cell_is_what_data_answers_for_painting(qapp) -> None:
+    model, proxy = filled_model(MIXED)
+    proxy.set_venue(Exchange.TKSE)
+    for row in range(model.rowCount()):
+        for col in Column:
+            index = model.index(row, col)
+            text, alignment, foreground, background = model.cell(row, col)
+            assert text == index.data()
+            assert alignment == index.data(Qt.ItemDataRole.TextAlignmentRole)
+            colour = index.data(Qt.ItemDataRole.ForegroundRole)
+            assert (foreground and foreground.color()) == colour
+            tint = index.data(Qt.ItemDataRole.BackgroundRole)
+            assert (background and background.color()) == tint
+    shown = proxy.index(0, Column.SYMBOL)
+    source = model.cell(proxy.mapToSource(shown).row(), Column.SYMBOL)
+    assert proxy.cell(shown) == source
+    assert source[0] == "7203"
+    assert proxy.cell(QModelIndex()) is None
+
+
+def test_cell_delegate_falls_back_to_the_roles_without_a_cell(qapp) -> None:
+    model = QStringListModel(["x"])
+    fast = CellDelegate(lambda index: None)
+    assert _style(fast, model.index(0, 0)) == _style(QStyledItemDelegate(), model.index(0, 0))
