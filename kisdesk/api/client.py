@@ -323,15 +323,19 @@ class KisClient:
             url = self._urls[call.api_id] = self.base_url.join(endpoint.path)
         check_request(self.env, self.base_url, url, call.tr_id)  # before the token: nothing leaves
         token = await self._token_for(call)
-        request = self._http.build_request(
-            endpoint.method,
-            url,
-            params=call.params,
-            headers=self._headers(call, token),
-            content=None if call.body is None else json.dumps(call.body, ensure_ascii=False).encode("utf-8"),
-        )
         priority = Priority.ORDER if call.kind is Kind.ORDER else Priority.QUERY
         async with self.limiter.slot(priority):
+            # Built once admitted: a burst of requests queued at the limiter then costs the loop
+            # almost nothing until each one's turn (P2: 100 orders started in one loop pass).
+            request = self._http.build_request(
+                endpoint.method,
+                url,
+                params=call.params,
+                headers=self._headers(call, token),
+                content=None
+                if call.body is None
+                else json.dumps(call.body, ensure_ascii=False).encode("utf-8"),
+            )
             response = await send(self._http, request, self._deadline_s, call.tr_id)
         try:
             return unwrap(response, call.tr_id, (*self._secrets, token)), response.headers
