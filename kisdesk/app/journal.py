@@ -126,6 +126,11 @@ class Journal:
             self._db = db
         return self._db
 
+    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """`fn(connection)` on the journal's worker thread. For tables that live in the same file
+        (kisdesk.app.reservation_journal): they share its durability settings and its one writer."""
+        return await self._run(fn)
+
     async def open(self) -> None:
         """Open (and create) the database now rather than at the first call; optional."""
         await self._run(lambda db: None)
@@ -293,6 +298,10 @@ def _transaction(db: sqlite3.Connection) -> Iterator[None]:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+# Public for the other tables of this file (reservation_journal): one transaction per write there too.
+transaction: Final = _transaction
 
 
 def _event(

@@ -1,4 +1,9 @@
-"""ReservationService: domestic reservation orders (주식예약주문) — place, list, revise, cancel.
+"""ReservationService: domestic reservation orders (주식예약주문) — the checked requests for place,
+list, revise and cancel, without a journal.
+
+The window does not call this directly: it goes through `ReservationIntentService`
+(kisdesk.app.reservation_intents), which journals each request around the `prepare_*` / `send_*`
+pair here. `place`, `revise` and `cancel` (prepare, then send) stay for scripts and the safety suite.
 
 KIS offers these in real trading only; on PAPER every call raises NotAvailableError before any
 request (the registry has no paper TR).
@@ -15,6 +20,7 @@ from kisdesk.api.enums import BalanceKind, ResvOrderDivision, Side
 from kisdesk.api.models import (
     ReservationCancelRequest,
     ReservationOrderOutput,
+    ReservationOrderRequest,
     ReservationReviseCancelOutput,
     ReservationReviseRequest,
     ReservationRow,
@@ -27,9 +33,15 @@ from kisdesk.domain.ticket import AccountNo, ReservationTicket, to_reservation_r
 
 
 class ReservationService:
+    """Checked reservation requests for one client (one env, one account)."""
+
     def __init__(self, client: KisClient, clock: Callable[[], datetime] | None = None) -> None:
         self._client = client
         self._now = clock or (lambda: datetime.now(KST))
+
+    @property
+    def client(self) -> KisClient:
+        return self._client
 
     @property
     def available(self) -> bool:
@@ -38,17 +50,31 @@ class ReservationService:
     def check(self, ticket: ReservationTicket) -> list[Problem]:
         return validate_reservation(ticket, self._now())
 
-    async def place(self, ticket: ReservationTicket) -> ReservationOrderOutput:
+    def prepare_place(self, ticket: ReservationTicket) -> ReservationOrderRequest:
+        """The order-resv body for `ticket`; OrderRuleError (nothing sent) when a rule blocks it."""
         problems = blocking(self.check(ticket))
         if problems:
             raise OrderRuleError(problems)
         account = AccountNo(self._client.account.cano, self._client.account.product_code)
-        return await self._client.place_reservation(to_reservation_request(ticket, account))
+        return to_reservation_request(ticket, account)
 
-    async def list(self, start: date, end: date, *, include_cancelled: bool = False) -> list[ReservationRow]:
-        return await self._client.reservations_all(start, end, include_cancelled=include_cancelled)
+    async def send_place(
+        self, request: ReservationOrderRequest, *, intent: str | None = None
+    ) -> ReservationOrderOutput:
+        return await self._client.place_reservation(request, intent=intent)
 
-    async def revise(
+    async def place(self, ticket: ReservationTicket) -> ReservationOrderOutput:
+        return await self.send_place(self.prepare_place(ticket))
+
+    async def list(
+        self, start: date, end: date, *, include_cancelled: bool = False, symbol: str = ""
+    ) -> list[ReservationRow]:
+        """Every page of order-resv-ccnl for reservations to be ordered between `start` and `end`."""
+        return await self._client.reservations_all(
+            start, end, symbol=symbol, include_cancelled=include_cancelled
+        )
+
+    def prepare_revise(
         self,
         row: ReservationRow,
         *,
@@ -56,7 +82,7 @@ class ReservationService:
         price: Decimal,
         division: ResvOrderDivision,
         end_date: date | None = None,
-    ) -> ReservationReviseCancelOutput:
+    ) -> ReservationReviseRequest:
         ticket = ReservationTicket(
             self._client.env, row.symbol, Side(row.side_code), division, quantity, price, end_date
         )
@@ -64,7 +90,7 @@ class ReservationService:
         if problems:
             raise OrderRuleError(problems)
         account = self._client.account
-        request = ReservationReviseRequest(
+        return ReservationReviseRequest(
             account=account.cano,
             product_code=account.product_code,
             symbol=row.symbol,
@@ -77,14 +103,36 @@ class ReservationService:
             sequence=row.sequence,
             order_date=row.order_day,
         )
-        return await self._client.revise_reservation(request)
 
-    async def cancel(self, row: ReservationRow) -> ReservationReviseCancelOutput:
+    def prepare_cancel(self, row: ReservationRow) -> ReservationCancelRequest:
         account = self._client.account
-        request = ReservationCancelRequest(
+        return ReservationCancelRequest(
             account=account.cano,
             product_code=account.product_code,
             sequence=row.sequence,
             order_date=row.order_day,
         )
-        return await self._client.cancel_reservation(request)
+
+    async def send_change(
+        self, request: ReservationReviseRequest | ReservationCancelRequest, *, intent: str | None = None
+    ) -> ReservationReviseCancelOutput:
+        if isinstance(request, ReservationReviseRequest):
+            return await self._client.revise_reservation(request, intent=intent)
+        return await self._client.cancel_reservation(request, intent=intent)
+
+    async def revise(
+        self,
+        row: ReservationRow,
+        *,
+        quantity: int,
+        price: Decimal,
+        division: ResvOrderDivision,
+        end_date: date | None = None,
+    ) -> ReservationReviseCancelOutput:
+        request = self.prepare_revise(
+            row, quantity=quantity, price=price, division=division, end_date=end_date
+        )
+        return await self.send_change(request)
+
+    async def cancel(self, row: ReservationRow) -> ReservationReviseCancelOutput:
+        return await self.send_change(self.prepare_cancel(row))

@@ -4,7 +4,9 @@ Switching environment means closing this session and opening another (style.md B
 flips a flag on a live client, so host, keys, token and limits of two environments never mix.
 
 Orders go through `session.intents` (IntentService): call `await session.intents.startup()` right
-after opening — new orders are refused until the journal's open intents are reconciled. REAL and
+after opening — new orders are refused until the journal's open intents are reconciled. Domestic
+reservations go through `session.reservations` (ReservationIntentService), journaled in the same
+file; its own `startup()` (run by the Reservations tab) holds new reservations back the same way. REAL and
 PAPER journal to the per-user data directory; DEMO keeps its journal in memory, because the embedded
 simulator forgets its orders when it stops and a stored DEMO intent could never be reconciled.
 """
@@ -28,6 +30,7 @@ from kisdesk.app.logs import register_credentials, register_secret
 from kisdesk.app.market import MarketDataService
 from kisdesk.app.orders import OrderService
 from kisdesk.app.reconcile import ReconcileSettings
+from kisdesk.app.reservation_intents import ReservationIntentService
 from kisdesk.app.reservations import ReservationService
 
 
@@ -59,11 +62,13 @@ class Session:
         self._simulator = simulator
         self.orders = OrderService(client)
         self.market = MarketDataService(client)
-        self.reservations = ReservationService(client)
         if journal is None:
             journal = Journal(MEMORY if profile.env is Env.DEMO else None)
         self.journal = journal
         self.intents = IntentService(self.orders, journal, clock=clock, settings=reconcile)
+        self.reservations = ReservationIntentService(
+            ReservationService(client), journal, clock=clock, settings=reconcile
+        )
 
     @property
     def env(self) -> Env:
@@ -80,8 +85,9 @@ class Session:
 
     @property
     def unresolved_count(self) -> int:
-        """Intents whose outcome is still open (SENDING/UNKNOWN/AMBIGUOUS): warn before closing."""
-        return self.intents.unresolved_count
+        """Order and reservation intents whose outcome is still open (SENDING/UNKNOWN/AMBIGUOUS):
+        warn before closing."""
+        return self.intents.unresolved_count + self.reservations.unresolved_count
 
     @classmethod
     async def open(
@@ -134,6 +140,7 @@ class Session:
         if self.busy and not force:
             raise SessionBusyError("requests are still in flight")
         await self.intents.close()  # unresolved intents stay journaled; the next start reconciles them
+        await self.reservations.close()
         await self.client.aclose()
         await self.journal.aclose()
         if self._simulator is not None:

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 
 from kisdesk.api.enums import ResvOrderDivision, Side
 from kisdesk.api.models.reservation import ReservationRow
+from kisdesk.domain.reservation_intents import DIVISION_BY_NAME
 from kisdesk.ui.labels import resv_division_label, side_label
 from kisdesk.ui.theme import ERROR_TEXT, side_color
 
@@ -32,15 +33,6 @@ SORT_ROLE: Final = Qt.ItemDataRole.UserRole + 1  # typed value for sorting
 ROW_ROLE: Final = Qt.ItemDataRole.UserRole + 2  # the ReservationRow itself
 
 _UNPROCESSED: Final = "미처리"  # prcs_rslt of a reservation not yet sent (the spec's example value)
-
-# ord_dvsn_name as the servers spell it. The inquiry's ord_dvsn_cd is not the request's code domain
-# (the spec's example pairs "01" with "현금매수"), so the name is the safer key for a revise prefill.
-_DIVISION_BY_NAME: Final = {
-    "지정가": ResvOrderDivision.LIMIT,
-    "시장가": ResvOrderDivision.MARKET,
-    "조건부지정가": ResvOrderDivision.CONDITIONAL_LIMIT,
-    "장전시간외": ResvOrderDivision.PRE_MARKET,
-}
 
 
 class Column(IntEnum):
@@ -94,7 +86,7 @@ def division_of(row: ReservationRow) -> ResvOrderDivision | None:
     """The request-domain order type of a row: by name first, by code only when no name came."""
     name = row.division_name.replace(" ", "")
     if name:
-        return _DIVISION_BY_NAME.get(name)
+        return DIVISION_BY_NAME.get(name)
     try:
         return ResvOrderDivision(row.division_code.strip())
     except ValueError:

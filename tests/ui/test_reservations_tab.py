@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -27,6 +27,8 @@ from kisdesk.api.models.reservation import ReservationRow
 from kisdesk.api.venue_rules import KST
 from kisdesk.app.session import Session
 from kisdesk.domain.capabilities import Reason
+from kisdesk.domain.intents import IntentKind, IntentState
+from kisdesk.domain.reservation_intents import ReservationIntent, ResvTerms
 from kisdesk.domain.rules import Problem, validate_reservation
 from kisdesk.domain.ticket import ReservationTicket, reservation_price
 from kisdesk.ui.async_bridge import pending_tasks
@@ -52,6 +54,15 @@ def wire_row(seq: str, **wire: str) -> ReservationRow:
     return ReservationRow.model_validate({**base, **wire})
 
 
+def intent(
+    kind: IntentKind = IntentKind.ORDER, state: IntentState = IntentState.ACKED, **fields: Any
+) -> ReservationIntent:
+    terms = ResvTerms("005930", Side.BUY, 3, Decimal(55000), ResvOrderDivision.LIMIT)
+    return ReservationIntent(
+        f"i{uuid.uuid4().hex}", kind, Env.DEMO, "50123456-01", terms, NOW, state, sent_at=NOW, **fields
+    )
+
+
 class FakeService:
     """Records every call; keeps rows like the simulator (cancelled rows only on request)."""
 
@@ -59,20 +70,47 @@ class FakeService:
         self, *, available: bool = True, rows: list[ReservationRow] | None = None, now: datetime = NOW
     ) -> None:
         self.available = available
+        self.ready = True
         self.now = now
         self.rows = {r.sequence: r for r in rows or []}
         self.calls: list[tuple[str, Any]] = []
         self.fail_list: Exception | None = None
+        self.outcome: IntentState = IntentState.ACKED  # what the next send ends in
+        self.subscribers: list[Callable[[ReservationIntent], None]] = []
 
     def check(self, ticket: ReservationTicket) -> Sequence[Problem]:
         self.calls.append(("check", ticket))
         return validate_reservation(ticket, self.now)
 
-    async def place(self, ticket: ReservationTicket) -> SimpleNamespace:
+    async def startup(self) -> list[ReservationIntent]:
+        self.calls.append(("startup", None))
+        self.ready = True
+        return []
+
+    def subscribe(self, callback: Callable[[ReservationIntent], None]) -> Callable[[], None]:
+        self.subscribers.append(callback)
+        return lambda: self.subscribers.remove(callback)
+
+    def publish(self, changed: ReservationIntent) -> None:
+        for callback in list(self.subscribers):
+            callback(changed)
+
+    def _sent(self, kind: IntentKind, seq: str) -> ReservationIntent:
+        acked = self.outcome is IntentState.ACKED
+        sent = intent(kind, self.outcome, sequence=seq if acked else "", target_sequence=seq)
+        self.publish(sent)
+        return sent
+
+    async def place(self, ticket: ReservationTicket) -> ReservationIntent:
         self.calls.append(("place", ticket))
         seq = str(88001 + len(self.rows))
-        self.rows[seq] = wire_row(seq, ord_rsvn_qty=str(ticket.quantity))
-        return SimpleNamespace(sequence=seq)
+        if self.outcome is IntentState.ACKED:
+            self.rows[seq] = wire_row(seq, ord_rsvn_qty=str(ticket.quantity))
+        return self._sent(IntentKind.ORDER, seq)
+
+    async def send_again(self, lost: ReservationIntent) -> ReservationIntent:
+        self.calls.append(("send_again", lost.intent_id))
+        return self._sent(IntentKind.ORDER, "88100")
 
     async def list(self, start: date, end: date, *, include_cancelled: bool = False) -> list[ReservationRow]:
         self.calls.append(("list", (start, end, include_cancelled)))
@@ -80,13 +118,15 @@ class FakeService:
             raise self.fail_list
         return [r for r in self.rows.values() if include_cancelled or not r.cancelled]
 
-    async def revise(self, row: ReservationRow, **terms: Any) -> None:
+    async def revise(self, row: ReservationRow, **terms: Any) -> ReservationIntent:
         self.calls.append(("revise", (row.sequence, terms)))
         self.rows[row.sequence] = row.model_copy(update={"quantity": terms["quantity"]})
+        return self._sent(IntentKind.REVISE, row.sequence)
 
-    async def cancel(self, row: ReservationRow) -> None:
+    async def cancel(self, row: ReservationRow) -> ReservationIntent:
         self.calls.append(("cancel", row.sequence))
         self.rows[row.sequence] = row.model_copy(update={"cancel_date": "20261123"})
+        return self._sent(IntentKind.CANCEL, row.sequence)
 
     def named(self, name: str) -> Sequence[Any]:
         return [args for call, args in self.calls if call == name]
@@ -389,6 +429,9 @@ def test_round_trip_against_the_embedded_simulator(qtbot, qloop) -> None:
         try:
             tab = ReservationsTab(session.reservations, Env.DEMO)
             qtbot.addWidget(tab)
+            assert not tab.place_button.isEnabled()  # until the journal check is done
+            await tab.check_journal()
+            assert tab.place_button.isEnabled()
             fill(tab, qty=2)
             await with_confirm(tab, tab.place)
             (placed,) = tab.model.rows()
@@ -410,6 +453,97 @@ def test_round_trip_against_the_embedded_simulator(qtbot, qloop) -> None:
             tab.include_cancelled_check.setChecked(True)  # refreshes through latest_wins
             await asyncio.gather(*pending_tasks())
             assert tab.model.index(0, 9).data() == "Cancelled"
+        finally:
+            await session.close()
+
+    qloop.run_until_complete(scenario())
+
+
+# --- the journal: last send, UNKNOWN, NOT_FOUND ---------------------------------------------------
+
+
+def test_new_reservations_wait_for_the_journal_check(qtbot, qloop) -> None:
+    service = FakeService()
+    service.ready = False
+    tab = make_tab(qtbot, service)
+    fill(tab)
+    assert not tab.place_button.isEnabled()
+    qloop.run_until_complete(tab.place())
+    assert "still being checked" in tab.new_form.result_label.text()
+    assert service.named("place") == []
+    qloop.run_until_complete(tab.check_journal())
+    assert service.named("startup") == [None]
+    assert tab.place_button.isEnabled()
+
+
+def test_an_unknown_outcome_says_do_not_send_again_until_kis_answers(qtbot, qloop) -> None:
+    service = FakeService()
+    service.outcome = IntentState.UNKNOWN
+    tab = make_tab(qtbot, service)
+    fill(tab)
+    qloop.run_until_complete(with_confirm(tab, tab.place))
+    for label in (tab.new_form.result_label, tab.last_send_label):
+        assert "checking with KIS — do not send again" in label.text()
+    assert not tab.send_again_button.isVisible()
+    unknown = tab.last_send
+    assert unknown is not None
+    found = replace(unknown, state=IntentState.ACKED, sequence="88007")
+
+    async def reconciled() -> None:
+        service.publish(found)  # the reconciler found it in the list
+        await asyncio.gather(*pending_tasks())
+
+    qloop.run_until_complete(reconciled())
+    assert "#88007 accepted" in tab.new_form.result_label.text()
+    assert "#88007 accepted" in tab.last_send_label.text()
+    assert service.named("list")  # re-listed once found
+
+
+def test_not_found_offers_send_again_which_confirms_and_sends_once(qtbot, qloop) -> None:
+    service = FakeService()
+    service.outcome = IntentState.UNKNOWN
+    tab = make_tab(qtbot, service)
+    tab.show()
+    fill(tab)
+    qloop.run_until_complete(with_confirm(tab, tab.place))
+    assert tab.last_send is not None
+    lost = replace(tab.last_send, state=IntentState.NOT_FOUND)
+    service.publish(lost)
+    assert "You may send it again" in tab.last_send_label.text()
+    assert tab.send_again_button.isVisible()
+    service.outcome = IntentState.ACKED
+    qloop.run_until_complete(with_confirm(tab, tab.send_again, ok=False))
+    assert service.named("send_again") == []
+    qloop.run_until_complete(with_confirm(tab, tab.send_again))
+    assert service.named("send_again") == [lost.intent_id]
+    assert "#88100 accepted" in tab.last_send_label.text()
+    assert not tab.send_again_button.isVisible()
+
+
+def test_a_lost_answer_through_the_simulator_shows_unknown_then_the_found_row(qtbot, qloop) -> None:
+    gc.collect()  # see test_round_trip_against_the_embedded_simulator
+    from kisdesk.simulator.faults import Fault, FaultKind
+
+    async def scenario() -> None:
+        session = await Session.open_demo()
+        try:
+            tab = ReservationsTab(session.reservations, Env.DEMO)
+            qtbot.addWidget(tab)
+            await tab.check_journal()
+            said: list[str] = []
+            tab.message.connect(said.append)
+            engine = session._simulator.engine  # type: ignore[union-attr]
+            engine.faults.add(Fault(FaultKind.DROP_AFTER, match="CTSC0008U", count=1))
+            fill(tab, qty=2)
+            await with_confirm(tab, tab.place)
+            assert "checking with KIS — do not send again" in said[0]
+            (sent,) = session.reservations.intents()
+            done = await session.reservations.settle(sent)
+            await asyncio.gather(*pending_tasks())
+            assert done.state is IntentState.ACKED
+            assert f"#{done.sequence} accepted" in tab.last_send_label.text()
+            assert [r.sequence for r in tab.model.rows()] == [done.sequence]
+            assert engine.intent_posts() == {sent.intent_id: 1}
         finally:
             await session.close()
 
