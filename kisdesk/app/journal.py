@@ -7,8 +7,10 @@ changes). Order-safety rests on two properties (order-safety.md §1.9, row 25):
 * a write is durable when its `await` returns: WAL with `synchronous=FULL`, one transaction per call;
 * the row says SENDING before the request leaves, so a crash at any point leaves evidence to reconcile.
 
-Every sqlite call runs on one dedicated worker thread (a single-thread executor owns the connection),
-so the event loop never blocks on an fsync. Nothing secret is written: intents hold account numbers,
+The SQL both intent tables share (insert, checked update + event, reads) is `IntentTable` and
+`IntentRows`; the reservation journal uses them for its own tables in this file. Every sqlite call
+runs on one dedicated worker thread (a single-thread executor owns the connection), so the event
+loop never blocks on an fsync. Nothing secret is written: intents hold account numbers,
 order fields and KIS messages (already redacted by the API layer), never keys or tokens.
 """
 
@@ -18,23 +20,35 @@ import asyncio
 import csv
 import json
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 import platformdirs
 
 from kisdesk.api.enums import Env, Exchange, OrderDivision, Side
 from kisdesk.api.errors import redact
-from kisdesk.domain.intents import UNRESOLVED, Cause, Fingerprint, Intent, IntentKind, IntentState
+from kisdesk.domain.intents import (
+    UNRESOLVED,
+    Cause,
+    Fingerprint,
+    Intent,
+    IntentKind,
+    IntentState,
+    JournaledIntent,
+)
 
 KST: Final = ZoneInfo("Asia/Seoul")
 T = TypeVar("T")
+IntentT = TypeVar("IntentT", bound=JournaledIntent)
+Event = tuple[str, str, str, str, str]  # at, from_state, to_state, cause, detail
 MEMORY: Final = ":memory:"
 
 _SCHEMA: Final = """
@@ -90,7 +104,147 @@ def default_journal_path() -> Path:
     return Path(platformdirs.user_data_dir("kisdesk", appauthor=False)) / "journal.sqlite3"
 
 
-class Journal:
+@dataclass(frozen=True, slots=True)
+class IntentTable(Generic[IntentT]):
+    """One table of intents and its append-only event table: the SQL every kind of intent shares.
+
+    Each method runs on the journal's worker thread; every write is one transaction.
+    """
+
+    name: str
+    events: str
+    columns: tuple[str, ...]  # "id" first
+    to_row: Callable[[IntentT], tuple[object, ...]]
+    from_row: Callable[[tuple[Any, ...]], IntentT]
+
+    def insert(self, db: sqlite3.Connection, intent: IntentT, detail: str) -> None:
+        at = intent.updated_at or intent.created_at
+        row = self.to_row(intent)
+        with _transaction(db):
+            marks = ", ".join("?" * len(row))
+            db.execute(f"INSERT INTO {self.name} ({', '.join(self.columns)}) VALUES ({marks})", row)
+            _event(db, intent.intent_id, at, "", intent.state, Cause.USER, detail, self.events)
+
+    def update(self, db: sqlite3.Connection, was: IntentT, moved: IntentT, cause: Cause, detail: str) -> None:
+        """Write `moved` over `was`, only if the stored row is still in `was.state` (else
+        StaleIntentError: someone else moved it first, and a lost update is prevented)."""
+        row = self.to_row(moved)
+        with _transaction(db):
+            assignments = ", ".join(f"{c} = ?" for c in self.columns[1:])
+            cursor = db.execute(
+                f"UPDATE {self.name} SET {assignments} WHERE id = ? AND state = ?",
+                (*row[1:], was.intent_id, was.state.value),
+            )
+            if cursor.rowcount != 1:
+                raise StaleIntentError(f"{was.intent_id} is no longer {was.state}")
+            assert moved.updated_at is not None
+            _event(db, was.intent_id, moved.updated_at, was.state, moved.state, cause, detail, self.events)
+
+    def select(self, db: sqlite3.Connection, where: str, params: tuple[object, ...]) -> list[IntentT]:
+        query = f"SELECT {', '.join(self.columns)} FROM {self.name} {where}"
+        return [self.from_row(r) for r in db.execute(query, params)]
+
+    def events_of(self, db: sqlite3.Connection, intent_id: str) -> list[Event]:
+        cursor = db.execute(
+            f"SELECT at, from_state, to_state, cause, detail FROM {self.events} "
+            "WHERE intent_id = ? ORDER BY seq",
+            (intent_id,),
+        )
+        return [(str(a), str(f), str(t), str(c), str(d)) for a, f, t, c, d in cursor]
+
+
+class IntentStore(Protocol[IntentT]):
+    """A journal table of one kind of intent, as the services and reconcilers use it."""
+
+    async def get(self, intent_id: str) -> IntentT | None: ...
+
+    async def unresolved(self, env: Env | None = ..., account: str | None = ...) -> list[IntentT]: ...
+
+    async def resend_of(self, intent_id: str) -> IntentT | None: ...
+
+    async def record_new(self, intent: IntentT, *, detail: str = ...) -> IntentT: ...
+
+    async def transition(
+        self,
+        intent: IntentT,
+        to: IntentState,
+        *,
+        at: datetime,
+        cause: Cause = ...,
+        detail: str = ...,
+        **changes: object,
+    ) -> IntentT: ...
+
+
+class IntentRows(ABC, Generic[IntentT]):
+    """The reads and writes the order journal and the reservation journal share, over one table.
+
+    Subclasses give the table and `_run` (how a call reaches the worker thread).
+    """
+
+    _table: IntentTable[IntentT]
+
+    @abstractmethod
+    async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T: ...
+
+    async def record_new(self, intent: IntentT, *, detail: str = "") -> IntentT:
+        """Insert a new intent (normally already SENDING) and its first event, durably."""
+        await self._run(lambda db: self._table.insert(db, intent, detail))
+        return intent
+
+    async def _transition(
+        self,
+        intent: IntentT,
+        to: IntentState,
+        *,
+        at: datetime,
+        cause: Cause,
+        detail: str,
+        changes: dict[str, object],
+    ) -> IntentT:
+        if "message" in changes:
+            changes["message"] = redact(str(changes["message"]))
+        moved = intent.moved(to, at, cause=cause, **changes)  # IllegalTransitionError: nothing written
+        await self._run(lambda db: self._table.update(db, intent, moved, cause, detail))
+        return moved
+
+    async def get(self, intent_id: str) -> IntentT | None:
+        rows = await self._select("WHERE id = ?", (intent_id,))
+        return rows[0] if rows else None
+
+    async def unresolved(self, env: Env | None = None, account: str | None = None) -> list[IntentT]:
+        """SENDING, UNKNOWN and AMBIGUOUS intents, oldest first (optionally of one env/account)."""
+        states = sorted(s.value for s in UNRESOLVED)
+        where = f"WHERE state IN ({', '.join('?' * len(states))})"
+        args: list[str] = list(states)
+        if env is not None:
+            where += " AND env = ?"
+            args.append(env.value)
+        if account is not None:
+            where += " AND account = ?"
+            args.append(account)
+        return await self._select(where + " ORDER BY created_at, rowid", args)
+
+    async def history(self, limit: int = 200, env: Env | None = None) -> list[IntentT]:
+        """The newest `limit` intents, newest first."""
+        where, args = ("WHERE env = ?", [env.value]) if env is not None else ("", [])
+        return await self._select(f"{where} ORDER BY created_at DESC, rowid DESC LIMIT ?", [*args, limit])
+
+    async def resend_of(self, intent_id: str) -> IntentT | None:
+        """The intent that already sent `intent_id` again, if any."""
+        rows = await self._select("WHERE resend_of = ?", (intent_id,))
+        return rows[0] if rows else None
+
+    async def events(self, intent_id: str) -> list[Event]:
+        """(at, from_state, to_state, cause, detail) of one intent, oldest first."""
+        return await self._run(lambda db: self._table.events_of(db, intent_id))
+
+    async def _select(self, where: str, args: Iterable[object]) -> list[IntentT]:
+        params = tuple(args)
+        return await self._run(lambda db: self._table.select(db, where, params))
+
+
+class Journal(IntentRows[Intent]):
     """The order journal. All methods are coroutines except `close()`; each write commits before it returns.
 
     `path=None` uses `default_journal_path()`; `":memory:"` keeps the journal in memory (demo sessions).
@@ -104,6 +258,7 @@ class Journal:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kisdesk-journal")
         self._db: sqlite3.Connection | None = None
         self._closed = False
+        self._table = _ORDERS
 
     # --- plumbing -------------------------------------------------------------------------------
 
@@ -164,19 +319,6 @@ class Journal:
 
     # --- writes ---------------------------------------------------------------------------------
 
-    async def record_new(self, intent: Intent, *, detail: str = "") -> Intent:
-        """Insert a new intent (normally already SENDING) and its first event, durably."""
-        at = intent.updated_at or intent.created_at
-        row = _to_row(intent)
-
-        def write(db: sqlite3.Connection) -> None:
-            with _transaction(db):
-                db.execute(f"INSERT INTO intents ({_COLUMNS}) VALUES ({', '.join('?' * len(row))})", row)
-                _event(db, intent.intent_id, at, "", intent.state, Cause.USER, detail)
-
-        await self._run(write)
-        return intent
-
     async def transition(
         self,
         intent: Intent,
@@ -192,49 +334,11 @@ class Journal:
         Raises IllegalTransitionError before writing anything, and StaleIntentError when the stored
         row is no longer in `intent.state` (someone else moved it first).
         """
-        if "message" in changes:
-            changes["message"] = redact(str(changes["message"]))
-        moved = intent.moved(to, at or self._now(), cause=cause, **changes)
-        row = _to_row(moved)
-
-        def write(db: sqlite3.Connection) -> None:
-            with _transaction(db):
-                assignments = ", ".join(f"{c} = ?" for c in CSV_HEADER[1:])
-                cursor = db.execute(
-                    f"UPDATE intents SET {assignments} WHERE id = ? AND state = ?",
-                    (*row[1:], intent.intent_id, intent.state.value),
-                )
-                if cursor.rowcount != 1:
-                    raise StaleIntentError(f"{intent.intent_id} is no longer {intent.state}")
-                assert moved.updated_at is not None
-                _event(db, intent.intent_id, moved.updated_at, intent.state, to, cause, detail)
-
-        await self._run(write)
-        return moved
+        return await self._transition(
+            intent, to, at=at or self._now(), cause=cause, detail=detail, changes=changes
+        )
 
     # --- reads ----------------------------------------------------------------------------------
-
-    async def get(self, intent_id: str) -> Intent | None:
-        rows = await self._select("WHERE id = ?", (intent_id,))
-        return rows[0] if rows else None
-
-    async def unresolved(self, env: Env | None = None, account: str | None = None) -> list[Intent]:
-        """SENDING, UNKNOWN and AMBIGUOUS intents, oldest first (optionally of one env/account)."""
-        states = sorted(s.value for s in UNRESOLVED)
-        where = f"WHERE state IN ({', '.join('?' * len(states))})"
-        args: list[str] = list(states)
-        if env is not None:
-            where += " AND env = ?"
-            args.append(env.value)
-        if account is not None:
-            where += " AND account = ?"
-            args.append(account)
-        return await self._select(where + " ORDER BY created_at, rowid", args)
-
-    async def history(self, limit: int = 200, env: Env | None = None) -> list[Intent]:
-        """The newest `limit` intents, newest first."""
-        where, args = ("WHERE env = ?", [env.value]) if env is not None else ("", [])
-        return await self._select(f"{where} ORDER BY created_at DESC, rowid DESC LIMIT ?", [*args, limit])
 
     async def known_order_numbers(self, env: Env, account: str) -> set[str]:
         """Every order number an intent of this env/account owns, as stored (compare with order_key)."""
@@ -245,23 +349,6 @@ class Journal:
                 (env.value, account),
             )
             return {str(r[0]) for r in cursor}
-
-        return await self._run(read)
-
-    async def resend_of(self, intent_id: str) -> Intent | None:
-        """The intent that already sent `intent_id` again, if any."""
-        rows = await self._select("WHERE resend_of = ?", (intent_id,))
-        return rows[0] if rows else None
-
-    async def events(self, intent_id: str) -> list[tuple[str, str, str, str, str]]:
-        """(at, from_state, to_state, cause, detail) of one intent, oldest first."""
-
-        def read(db: sqlite3.Connection) -> list[tuple[str, str, str, str, str]]:
-            cursor = db.execute(
-                "SELECT at, from_state, to_state, cause, detail FROM events WHERE intent_id = ? ORDER BY seq",
-                (intent_id,),
-            )
-            return [(str(a), str(f), str(t), str(c), str(d)) for a, f, t, c, d in cursor]
 
         return await self._run(read)
 
@@ -279,14 +366,6 @@ class Journal:
         await self._run(write)  # file I/O off the loop too
         return len(rows)
 
-    async def _select(self, where: str, args: Iterable[object]) -> list[Intent]:
-        params = tuple(args)
-
-        def read(db: sqlite3.Connection) -> list[Intent]:
-            return [_from_row(r) for r in db.execute(f"SELECT {_COLUMNS} FROM intents {where}", params)]
-
-        return await self._run(read)
-
 
 @contextmanager
 def _transaction(db: sqlite3.Connection) -> Iterator[None]:
@@ -300,21 +379,55 @@ def _transaction(db: sqlite3.Connection) -> Iterator[None]:
     db.execute("COMMIT")
 
 
-# Public for the other tables of this file (reservation_journal): one transaction per write there too.
-transaction: Final = _transaction
-
-
+# A module function, looked up at each call, so the crash suite can stop the process between a
+# SENDING row's INSERT and its COMMIT (tests/safety/crash_driver.py); the table comes last for that.
 def _event(
-    db: sqlite3.Connection, intent_id: str, at: datetime, frm: str, to: str, cause: Cause, detail: str
+    db: sqlite3.Connection,
+    intent_id: str,
+    at: datetime,
+    frm: str,
+    to: str,
+    cause: Cause,
+    detail: str,
+    table: str = "events",
 ) -> None:
     db.execute(
-        "INSERT INTO events (intent_id, at, from_state, to_state, cause, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO {table} (intent_id, at, from_state, to_state, cause, detail) VALUES (?, ?, ?, ?, ?, ?)",
         (intent_id, at.isoformat(), str(frm), str(to), cause.value, redact(detail)),
     )
 
 
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _when(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+# The columns every intent table ends with (message … resend_of), stored alike by both tables.
+def tail_row(i: JournaledIntent) -> tuple[object, ...]:
+    return (
+        i.message,
+        _iso(i.updated_at),
+        json.dumps(list(i.candidates)),
+        _iso(i.sent_at),
+        i.request,
+        i.resend_of,
+    )
+
+
+def tail_fields(values: tuple[Any, ...]) -> dict[str, Any]:
+    """`tail_row` read back, as the intent's field values."""
+    message, updated, candidates, sent, request, resend_of = values
+    return {
+        "message": message,
+        "updated_at": _when(updated),
+        "candidates": tuple(json.loads(candidates)),
+        "sent_at": _when(sent),
+        "request": request,
+        "resend_of": resend_of,
+    }
 
 
 def _to_row(i: Intent) -> tuple[object, ...]:
@@ -335,18 +448,13 @@ def _to_row(i: Intent) -> tuple[object, ...]:
         i.order_no,
         i.branch_no,
         i.target_order_no,
-        i.message,
-        _iso(i.updated_at),
-        json.dumps(list(i.candidates)),
-        _iso(i.sent_at),
-        i.request,
-        i.resend_of,
+        *tail_row(i),
     )
 
 
 def _from_row(r: tuple[Any, ...]) -> Intent:
     (iid, kind, env, account, exchange, symbol, side, qty, price, division, created, state) = r[:12]
-    (order_no, branch_no, target, message, updated, candidates, sent, request, resend_of) = r[12:]
+    order_no, branch_no, target = r[12:15]
     fingerprint = Fingerprint(
         Exchange(exchange), symbol, Side(side), int(qty), Decimal(price), OrderDivision(division)
     )
@@ -361,10 +469,8 @@ def _from_row(r: tuple[Any, ...]) -> Intent:
         order_no=order_no,
         branch_no=branch_no,
         target_order_no=target,
-        message=message,
-        updated_at=None if updated is None else datetime.fromisoformat(updated),
-        candidates=tuple(json.loads(candidates)),
-        sent_at=None if sent is None else datetime.fromisoformat(sent),
-        request=request,
-        resend_of=resend_of,
+        **tail_fields(r[15:]),
     )
+
+
+_ORDERS: Final[IntentTable[Intent]] = IntentTable("intents", "events", CSV_HEADER, _to_row, _from_row)

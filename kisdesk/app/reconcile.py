@@ -10,6 +10,9 @@ A revise/cancel is found by its own row whose `orgn_odno` is the target.
 Only GET inquiries are ever repeated here, never the POST (G3). NOT_FOUND needs a grace window after
 the send (KIS reflects orders with a delay, row 14) and then at least two complete scans that started
 after it; a scan that failed or read a partial list does not count.
+
+The search loop itself (scan, retry, back off, let a concurrent writer win) is `ScanReconciler`, which
+the domestic `ReservationReconciler` runs too with its own reading and matching.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Final, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from kisdesk.api.client import KisClient
@@ -28,12 +32,13 @@ from kisdesk.api.clock import Clock, SystemClock
 from kisdesk.api.enums import Env
 from kisdesk.api.errors import KisError
 from kisdesk.api.models import HistoryRow, PendingRow
-from kisdesk.app.journal import Journal, StaleIntentError
+from kisdesk.app.journal import IntentStore, Journal, StaleIntentError
 from kisdesk.domain.intents import (
     Cause,
     Intent,
     IntentKind,
     IntentState,
+    JournaledIntent,
     Match,
     change_candidates,
     order_candidates,
@@ -44,6 +49,8 @@ _log = logging.getLogger(__name__)
 KST: Final = ZoneInfo("Asia/Seoul")
 MAX_GRACE_S: Final = 30.0  # order-safety.md G2: no intent stays UNKNOWN longer than this for lack of rows
 _S = IntentState
+IntentT = TypeVar("IntentT", bound=JournaledIntent)
+RowsT = TypeVar("RowsT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +85,9 @@ class Resolution:
 
 
 @dataclass
-class _Progress:
+class ScanProgress:
+    """Counts of one search: complete scans, failed ones, complete ones started after the grace window."""
+
     scans: int = 0
     failed: int = 0
     after_grace: int = 0
@@ -86,7 +95,121 @@ class _Progress:
     started: float = field(default_factory=time.monotonic)
 
 
-class Reconciler:
+class ScanReconciler(ABC, Generic[IntentT, RowsT]):
+    """The search every reconciler runs: scan (GETs only, never the POST: G3), decide, wait, again.
+
+    A scan that fails proves nothing and is retried with a back-off. Polls back off over the grace
+    window and run at `poll_s` after it, until `_decide` returns the decided intent. When another
+    writer moves the intent first (StaleIntentError), what the journal holds wins. Subclasses read
+    (`query`) and match (`_decide`) their own kind of rows, under `_claim`.
+    """
+
+    def __init__(
+        self,
+        journal: IntentStore[IntentT],
+        *,
+        clock: Clock | None = None,
+        settings: ReconcileSettings | None = None,
+        on_change: Callable[[IntentT], None] | None = None,
+    ) -> None:
+        self._journal = journal
+        self._clock: Clock = clock or SystemClock()
+        self.settings = settings or ReconcileSettings()
+        self.on_change = on_change
+        # Claiming a number (read the known ones, then write) must not interleave between two
+        # intents, or both could claim the same order.
+        self._claim = asyncio.Lock()
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self._clock.time(), KST)
+
+    async def reconcile(self, intent: IntentT) -> IntentT:
+        """Search until `intent` (UNKNOWN) is ACKED (or further), REJECTED, AMBIGUOUS or NOT_FOUND;
+        returns it.
+
+        Returns at once if the journal shows the intent already moved on. Cancelling the task leaves
+        the intent UNKNOWN in the journal, to be picked up at the next start.
+        """
+        if intent.state is not _S.UNKNOWN:
+            raise ValueError(f"only UNKNOWN intents are reconciled, not {intent.state}")
+        progress = ScanProgress(interval=self.settings.poll_s)
+        start = self._clock.time()
+        done = await self._search(intent, progress)
+        self._resolved(intent, done, progress, start)
+        return done
+
+    @abstractmethod
+    async def query(self, intent: IntentT) -> RowsT:
+        """One complete scan (every page) of the rows that may show `intent`."""
+
+    @abstractmethod
+    async def _decide(
+        self, intent: IntentT, rows: RowsT, *, counts: bool, progress: ScanProgress
+    ) -> IntentT | None:
+        """Apply one complete scan (`counts`: it started after the grace window); the decided intent,
+        or None to keep polling."""
+
+    @abstractmethod
+    async def _decided(self, intent: IntentT) -> IntentT | None:
+        """The stored intent if it has left UNKNOWN, else None (keep polling)."""
+
+    async def _scanned(self, rows: RowsT) -> None:
+        """Called with every complete scan before it is applied."""
+
+    def _resolved(self, intent: IntentT, done: IntentT, progress: ScanProgress, start: float) -> None:
+        """Called once with the decision."""
+
+    async def _search(self, intent: IntentT, progress: ScanProgress) -> IntentT:
+        log = logging.getLogger(type(self).__module__)
+        s = self.settings
+        deadline = intent.matches_at.timestamp() + s.grace_s
+        while True:
+            began = self._clock.time()
+            try:
+                rows = await self.query(intent)
+            except (
+                KisError,
+                ValueError,
+            ) as exc:  # an incomplete scan proves nothing; GETs are safe to repeat
+                progress.failed += 1
+                log.info("reconcile %s: scan failed (%s); retrying", intent.intent_id, type(exc).__name__)
+                await self._clock.sleep(min(s.poll_s * 2**progress.failed, s.max_error_wait_s))
+                continue
+            progress.scans += 1
+            await self._scanned(rows)
+            try:
+                done = await self._decide(intent, rows, counts=began >= deadline, progress=progress)
+            except StaleIntentError:
+                # Another writer moved it between our read and write (IntentService.observe advancing a
+                # just-ACKED order from a grid refresh, or a second reconciliation): what is stored wins.
+                done = await self._decided(intent)
+                if done is not None and self.on_change is not None:
+                    self.on_change(done)  # the service's view follows the journal
+            if done is not None:
+                return done
+            now = self._clock.time()
+            if now < deadline:
+                wait = min(progress.interval, deadline - now)
+                progress.interval = min(progress.interval * 1.5, s.max_poll_s)
+            else:
+                wait = s.poll_s  # past the grace window: finish the closing scans promptly
+            await self._clock.sleep(wait)
+
+    async def _move(
+        self, intent: IntentT, to: IntentState, *, detail: str, cause: Cause = Cause.QUERY, **changes: object
+    ) -> IntentT:
+        moved = await self._journal.transition(
+            intent, to, cause=cause, detail=detail, at=self._now(), **changes
+        )
+        if self.on_change is not None:
+            self.on_change(moved)
+        return moved
+
+
+_Rows = tuple[list[PendingRow], list[HistoryRow]]
+
+
+class Reconciler(ScanReconciler[Intent, _Rows]):
     """Resolves UNKNOWN intents of one client's env/account by reading inquire-nccs and inquire-ccnl.
 
     `on_change` is called with every new version of an intent it writes to the journal; `on_scan`
@@ -103,70 +226,17 @@ class Reconciler:
         settings: ReconcileSettings | None = None,
         on_change: Callable[[Intent], None] | None = None,
     ) -> None:
+        super().__init__(journal, clock=clock, settings=settings, on_change=on_change)
         self._client = client
-        self._journal = journal
-        self._clock: Clock = clock or SystemClock()
-        self.settings = settings or ReconcileSettings()
-        self.on_change = on_change
+        self._journal: Journal = journal
         self.on_scan: Callable[[list[PendingRow], list[HistoryRow]], Awaitable[None]] | None = None
         self.resolutions: list[Resolution] = []
-        # Claiming an order number (read the known numbers, then write) must not interleave between
-        # two intents, or both could claim the same order.
-        self._claim = asyncio.Lock()
 
     @property
     def env(self) -> Env:
         return self._client.env
 
-    def _now(self) -> datetime:
-        return datetime.fromtimestamp(self._clock.time(), KST)
-
-    async def reconcile(self, intent: Intent) -> Intent:
-        """Search until `intent` (UNKNOWN) is ACKED/filled, REJECTED, AMBIGUOUS or NOT_FOUND; returns it.
-
-        Returns at once if the journal shows the intent already moved on. Cancelling the task leaves
-        the intent UNKNOWN in the journal, to be picked up at the next start.
-        """
-        if intent.state is not _S.UNKNOWN:
-            raise ValueError(f"only UNKNOWN intents are reconciled, not {intent.state}")
-        s = self.settings
-        progress = _Progress(interval=s.poll_s)
-        start = self._clock.time()
-        deadline = intent.matches_at.timestamp() + s.grace_s
-        while True:
-            began = self._clock.time()
-            try:
-                rows = await self.query(intent)
-            except (
-                KisError,
-                ValueError,
-            ) as exc:  # an incomplete scan proves nothing; GETs are safe to repeat
-                progress.failed += 1
-                _log.info("reconcile %s: scan failed (%s); retrying", intent.intent_id, type(exc).__name__)
-                await self._clock.sleep(min(s.poll_s * 2**progress.failed, s.max_error_wait_s))
-                continue
-            progress.scans += 1
-            await self._share(rows)
-            try:
-                done = await self._decide(intent, rows, counts=began >= deadline, progress=progress)
-            except StaleIntentError:
-                # Another writer moved it between our read and write (IntentService.observe advancing a
-                # just-ACKED order from a grid refresh, or a second reconciliation): what is stored wins.
-                done = await self._decided(intent)
-                if done is not None and self.on_change is not None:
-                    self.on_change(done)  # the service's view follows the journal
-            if done is not None:
-                self._record(intent, done, progress, start)
-                return done
-            now = self._clock.time()
-            if now < deadline:
-                wait = min(progress.interval, deadline - now)
-                progress.interval = min(progress.interval * 1.5, s.max_poll_s)
-            else:
-                wait = s.poll_s  # past the grace window: finish the closing scans promptly
-            await self._clock.sleep(wait)
-
-    async def query(self, intent: Intent) -> tuple[list[PendingRow], list[HistoryRow]]:
+    async def query(self, intent: Intent) -> _Rows:
         """One complete scan: every page of inquire-nccs (not on paper) and inquire-ccnl.
 
         ccnl dates are the exchange-local date of the send ±1 day (§2.1: local dates). Paper reads no
@@ -185,12 +255,7 @@ class Reconciler:
         return pending, history
 
     async def _decide(
-        self,
-        intent: Intent,
-        rows: tuple[list[PendingRow], list[HistoryRow]],
-        *,
-        counts: bool,
-        progress: _Progress,
+        self, intent: Intent, rows: _Rows, *, counts: bool, progress: ScanProgress
     ) -> Intent | None:
         """Apply one complete scan; the new intent when decided, None to keep polling."""
         async with self._claim:
@@ -287,17 +352,7 @@ class Reconciler:
             raise KeyError(f"{intent.intent_id} is not in the journal")
         return None if current.state is _S.UNKNOWN else current
 
-    async def _move(
-        self, intent: Intent, to: IntentState, *, detail: str, cause: Cause = Cause.QUERY, **changes: object
-    ) -> Intent:
-        moved = await self._journal.transition(
-            intent, to, cause=cause, detail=detail, at=self._now(), **changes
-        )
-        if self.on_change is not None:
-            self.on_change(moved)
-        return moved
-
-    async def _share(self, rows: tuple[list[PendingRow], list[HistoryRow]]) -> None:
+    async def _scanned(self, rows: _Rows) -> None:
         if self.on_scan is None:
             return
         try:
@@ -305,7 +360,7 @@ class Reconciler:
         except Exception:  # an observer's bug must not stop reconciliation
             _log.exception("observing a reconciliation scan failed")
 
-    def _record(self, intent: Intent, done: Intent, progress: _Progress, start: float) -> None:
+    def _resolved(self, intent: Intent, done: Intent, progress: ScanProgress, start: float) -> None:
         now = self._clock.time()
         self.resolutions.append(
             Resolution(

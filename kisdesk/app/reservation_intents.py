@@ -11,36 +11,35 @@ NotAvailableError is raised before any request.
 
 Also owns `ReservationReconciler`, which reads order-resv-ccnl (every page, cancelled rows included)
 until the intent is ACKED, AMBIGUOUS or — after the grace window and complete scans — NOT_FOUND.
-It keeps the overseas `Reconciler`'s loop and its `ReconcileSettings` (grace, skew, polling, scans
-after the grace); only the reading and matching differ (kisdesk.domain.reservation_intents).
+It runs the overseas `Reconciler`'s loop (`ScanReconciler`) with its `ReconcileSettings` (grace,
+skew, polling, scans after the grace); only the reading and matching differ
+(kisdesk.domain.reservation_intents). The send path, start and observers are `JournaledService`'s,
+as for orders.
 
 Observers: `subscribe(callback)` gets every new version of an intent on the event loop's thread.
 """
 
 from __future__ import annotations
 
-import asyncio
 import builtins
 import json
-import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from inspect import isawaitable
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from kisdesk.api.clock import Clock, SystemClock
+from kisdesk.api.clock import Clock
 from kisdesk.api.enums import Env, ResvOrderDivision, Side
-from kisdesk.api.errors import KisApiError, KisError, NotAvailableError
+from kisdesk.api.errors import NotAvailableError
 from kisdesk.api.models import ReservationRow
 from kisdesk.api.registry import ApiId
-from kisdesk.app.intents import NotReadyError, SendAgainError
-from kisdesk.app.journal import Journal, StaleIntentError
-from kisdesk.app.reconcile import ReconcileSettings
+from kisdesk.app.journal import Journal
+from kisdesk.app.journaled import JournaledService, SendAgainTexts
+from kisdesk.app.reconcile import ReconcileSettings, ScanProgress, ScanReconciler
 from kisdesk.app.reservation_journal import ReservationJournal
 from kisdesk.app.reservations import ReservationService
-from kisdesk.domain.intents import Cause, IntentKind, IntentState, new_intent_id, outcome_of
+from kisdesk.domain.intents import Cause, IntentKind, IntentState, new_intent_id
 from kisdesk.domain.reservation_intents import (
     DIVISION_BY_NAME,
     ReservationIntent,
@@ -53,7 +52,6 @@ from kisdesk.domain.reservation_intents import (
 from kisdesk.domain.rules import Problem
 from kisdesk.domain.ticket import ReservationTicket, reservation_price
 
-_log = logging.getLogger(__name__)
 KST: Final = ZoneInfo("Asia/Seoul")
 _S = IntentState
 # The same request is refused while one of these may still be at KIS unseen (an AMBIGUOUS one is seen:
@@ -71,8 +69,17 @@ class StillCheckingError(RuntimeError):
     """The same request is still SENDING/UNKNOWN/AMBIGUOUS: sending it again could duplicate it (G3)."""
 
 
-class ReservationIntentService:
+class ReservationIntentService(JournaledService[ReservationIntent, object]):
     """Journaled reservation entry for one session (one env, one account)."""
+
+    _SEND_AGAIN = SendAgainTexts(
+        busy="this reservation is already being sent again",
+        not_new="revise or cancel again from the list (the reservation may have changed)",
+        not_lost="only a reservation that KIS did not list can be sent again",
+        done="this reservation was already sent again",
+    )
+    _NOT_READY = "reservations are blocked until the journal's open ones are reconciled"
+    _LOG_WORD = "reservation "
 
     def __init__(
         self,
@@ -85,17 +92,10 @@ class ReservationIntentService:
     ) -> None:
         self.wire = wire
         self.store = ReservationJournal(journal)
-        self._clock: Clock = clock or SystemClock()
+        super().__init__(self.store, clock=clock, checkpoint=checkpoint)
         self.reconciler = ReservationReconciler(
             wire, self.store, clock=self._clock, settings=settings, on_change=self._publish
         )
-        self.checkpoint = checkpoint
-        self.ready = False
-        self._subscribers: list[ReservationCallback] = []
-        self._intents: dict[str, ReservationIntent] = {}
-        self._tasks: dict[str, asyncio.Task[ReservationIntent]] = {}
-        self._startup: asyncio.Future[list[ReservationIntent]] | None = None
-        self._resending: set[str] = set()
 
     @property
     def env(self) -> Env:
@@ -116,84 +116,15 @@ class ReservationIntentService:
     async def list(self, start: date, end: date, *, include_cancelled: bool = False) -> list[ReservationRow]:
         return await self.wire.list(start, end, include_cancelled=include_cancelled)
 
-    # --- observing ------------------------------------------------------------------------------
-
-    def subscribe(self, callback: ReservationCallback) -> Callable[[], None]:
-        """Call `callback(intent)` on every change; returns the function that unsubscribes."""
-        self._subscribers.append(callback)
-        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
-
-    def intents(self) -> builtins.list[ReservationIntent]:
-        """This session's intents (those reconciled at start and those made since), oldest first."""
-        return sorted(self._intents.values(), key=lambda i: i.created_at)
-
-    def get(self, intent_id: str) -> ReservationIntent | None:
-        return self._intents.get(intent_id)
-
-    @property
-    def unresolved_count(self) -> int:
-        """SENDING/UNKNOWN/AMBIGUOUS reservation intents: the window warns before closing."""
-        return sum(1 for i in self._intents.values() if i.state.unresolved)
-
-    def _publish(self, intent: ReservationIntent) -> None:
-        self._intents[intent.intent_id] = intent
-        for callback in list(self._subscribers):
-            try:
-                callback(intent)
-            except Exception:  # an observer's bug must not break reservation handling
-                _log.exception("reservation intent observer failed")
-
     # --- start and stop -------------------------------------------------------------------------
-
-    async def startup(self) -> builtins.list[ReservationIntent]:
-        """Reconcile every unresolved reservation intent of this env/account, then allow new ones.
-
-        Idempotent: later calls wait for the same run (a failed run is started again). AMBIGUOUS
-        intents stay for the user and do not hold new reservations back.
-        """
-        previous = self._startup
-        if previous is None or (previous.done() and (previous.cancelled() or previous.exception())):
-            self._startup = asyncio.ensure_future(self._run_startup())
-        assert self._startup is not None
-        return await asyncio.shield(self._startup)
 
     async def _run_startup(self) -> builtins.list[ReservationIntent]:
         if not self.available:  # PAPER: no reservation was ever sent, and nothing may be read
             self.ready = True
             return []
-        found = await self.store.unresolved(self.env, self.account)
-        waiting: list[asyncio.Task[ReservationIntent]] = []
-        for intent in found:
-            if intent.state is _S.SENDING:
-                # The app stopped with the request possibly on the wire: its fate is unknown.
-                text = "the app stopped while this request was being sent"
-                intent = await self._write(intent, _S.UNKNOWN, cause=Cause.STARTUP, detail=text, message=text)
-            self._publish(intent)
-            if intent.state is _S.UNKNOWN:
-                waiting.append(self._reconcile_in_background(intent))
-        results = list(await asyncio.gather(*waiting))
+        recovered = await self._recover()
         self.ready = True
-        return results + [i for i in found if i.state is _S.AMBIGUOUS]
-
-    async def close(self) -> None:
-        """Stop reconciling (unresolved intents stay in the journal for the next start)."""
-        tasks: list[asyncio.Future[Any]] = [*self._tasks.values()]
-        if self._startup is not None:
-            tasks.append(self._startup)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def settle(self, intent: ReservationIntent | str) -> ReservationIntent:
-        """The intent once its reconciliation (if any) has finished."""
-        intent_id = intent if isinstance(intent, str) else intent.intent_id
-        task = self._tasks.get(intent_id)
-        if task is not None:
-            await asyncio.shield(task)
-        current = self._intents.get(intent_id) or await self.store.get(intent_id)
-        if current is None:
-            raise KeyError(intent_id)
-        return current
+        return recovered
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -214,7 +145,6 @@ class ReservationIntentService:
         division: ResvOrderDivision,
         end_date: date | None = None,
     ) -> ReservationIntent:
-        self._require_available()
         self._require_ready()
         request = self.wire.prepare_revise(
             row, quantity=quantity, price=price, division=division, end_date=end_date
@@ -233,26 +163,8 @@ class ReservationIntentService:
         intent = self._new(IntentKind.CANCEL, terms, request.to_wire(), target=row)
         return await self._send(intent, lambda iid: self.wire.send_change(request, intent=iid))
 
-    async def send_again(self, intent: ReservationIntent) -> ReservationIntent:
-        """Send a NOT_FOUND placement again as a NEW intent: only on an explicit user action, only once."""
-        if intent.intent_id in self._resending:  # checked before any await: a double click sends once
-            raise SendAgainError("this reservation is already being sent again")
-        self._require_available()
-        self._require_ready()
-        if intent.kind is not IntentKind.ORDER:
-            raise SendAgainError("revise or cancel again from the list (the reservation may have changed)")
-        self._resending.add(intent.intent_id)
-        try:
-            current = await self.store.get(intent.intent_id)
-            if current is None or current.state is not _S.NOT_FOUND:
-                raise SendAgainError("only a reservation that KIS did not list can be sent again")
-            if await self.store.resend_of(intent.intent_id) is not None:
-                raise SendAgainError("this reservation was already sent again")
-            return await self._place(placement_ticket(current), resend_of=intent.intent_id)
-        except Exception:
-            if await self.store.resend_of(intent.intent_id) is None:
-                self._resending.discard(intent.intent_id)  # nothing was journaled: the user may retry
-            raise
+    async def _resend(self, lost: ReservationIntent) -> ReservationIntent:
+        return await self._place(placement_ticket(lost), resend_of=lost.intent_id)
 
     async def resolve_ambiguous(self, intent: ReservationIntent, sequence: str | None) -> ReservationIntent:
         """The user's choice for an AMBIGUOUS intent: one of its candidates, or None for "none is mine"."""
@@ -261,7 +173,6 @@ class ReservationIntentService:
     # --- the send path --------------------------------------------------------------------------
 
     async def _place(self, ticket: ReservationTicket, *, resend_of: str) -> ReservationIntent:
-        self._require_available()
         self._require_ready()
         request = self.wire.prepare_place(ticket)  # OrderRuleError: nothing journaled, nothing sent
         terms = ResvTerms(
@@ -282,11 +193,8 @@ class ReservationIntentService:
             )
 
     def _require_ready(self) -> None:
-        if not self.ready:
-            raise NotReadyError("reservations are blocked until the journal's open ones are reconciled")
-
-    def _now(self) -> datetime:
-        return datetime.fromtimestamp(self._clock.time(), KST)
+        self._require_available()  # PAPER is "ready" at once, yet may send nothing
+        super()._require_ready()
 
     def _new(
         self,
@@ -319,26 +227,8 @@ class ReservationIntentService:
         )
         return draft.moved(_S.CONFIRMED, now, cause=Cause.USER)
 
-    async def _send(
-        self, intent: ReservationIntent, call: Callable[[str], Awaitable[object]]
-    ) -> ReservationIntent:
-        await self._check("confirmed", intent)
-        now = self._now()
-        sending = intent.moved(_S.SENDING, now, cause=Cause.USER, sent_at=now)
-        detail = f"{intent.kind} sent again for {intent.resend_of}" if intent.resend_of else str(intent.kind)
-        await self.store.record_new(sending, detail=detail)  # durable before a byte is sent
-        self._publish(sending)
-        await self._check("journaled", sending)
-        try:
-            output = await call(sending.intent_id)
-        except asyncio.CancelledError:
-            text = "cancelled while the request was on its way"
-            await asyncio.shield(self._write(sending, _S.UNKNOWN, detail=text, message=text))
-            raise  # the next start reconciles it
-        except Exception as exc:
-            return await self._failed(sending, exc)
-        await self._check("answered", sending)
-        sequence = _sequence_of(output) if intent.kind is IntentKind.ORDER else sending.target_sequence
+    async def _answered(self, sending: ReservationIntent, output: object) -> ReservationIntent:
+        sequence = _sequence_of(output) if sending.kind is IntentKind.ORDER else sending.target_sequence
         if not sequence or not _processed(output):
             # Row 16: never report success without a sequence number; the list tells what happened.
             text = "KIS answered without a reservation sequence number"
@@ -347,46 +237,8 @@ class ReservationIntentService:
             return moved
         return await self._write(sending, _S.ACKED, detail=f"reservation {sequence}", sequence=sequence)
 
-    async def _failed(self, intent: ReservationIntent, exc: Exception) -> ReservationIntent:
-        state = outcome_of(exc)
-        if isinstance(exc, KisApiError):
-            text = f"[{exc.msg_cd}] {exc.msg1}"
-        else:
-            text = f"{type(exc).__name__}: {exc}"
-        moved = await self._write(intent, state, detail=type(exc).__name__, message=text)
-        if state is _S.UNKNOWN:
-            self._reconcile_in_background(moved)  # never resent: the reconciler finds out what happened
-        return moved
-
-    async def _write(
-        self,
-        intent: ReservationIntent,
-        to: IntentState,
-        *,
-        cause: Cause = Cause.REQUEST,
-        detail: str = "",
-        **changes: object,
-    ) -> ReservationIntent:
-        moved = await self.store.transition(intent, to, cause=cause, detail=detail, at=self._now(), **changes)
-        self._publish(moved)
-        return moved
-
-    def _reconcile_in_background(self, intent: ReservationIntent) -> asyncio.Task[ReservationIntent]:
-        task = asyncio.ensure_future(self.reconciler.reconcile(intent))
-        self._tasks[intent.intent_id] = task
-        task.add_done_callback(lambda t: self._reconciled(intent.intent_id, t))
-        return task
-
-    def _reconciled(self, intent_id: str, task: asyncio.Task[ReservationIntent]) -> None:
-        self._tasks.pop(intent_id, None)
-        if not task.cancelled() and task.exception() is not None:
-            _log.error("reconciling reservation %s failed", intent_id, exc_info=task.exception())
-
-    async def _check(self, point: str, intent: ReservationIntent) -> None:
-        if self.checkpoint is not None:
-            result = self.checkpoint(point, intent)
-            if isawaitable(result):
-                await result
+    async def _reconcile(self, intent: ReservationIntent) -> ReservationIntent:
+        return await self.reconciler.reconcile(intent)
 
 
 def _sequence_of(output: object) -> str:
@@ -399,7 +251,7 @@ def _processed(output: object) -> bool:
     return flag in ("", "Y")
 
 
-class ReservationReconciler:
+class ReservationReconciler(ScanReconciler[ReservationIntent, builtins.list[ReservationRow]]):
     """Resolves UNKNOWN reservation intents of one env/account by reading order-resv-ccnl.
 
     Only the GET is ever repeated, never the POST (G3). NOT_FOUND needs the grace window after the
@@ -416,55 +268,11 @@ class ReservationReconciler:
         settings: ReconcileSettings | None = None,
         on_change: Callable[[ReservationIntent], None] | None = None,
     ) -> None:
+        super().__init__(store, clock=clock, settings=settings, on_change=on_change)
         self._wire = wire
-        self._store = store
-        self._clock: Clock = clock or SystemClock()
-        self.settings = settings or ReconcileSettings()
-        self.on_change = on_change
-        # Claiming a sequence (read the owned ones, then write) must not interleave between intents.
-        self._claim = asyncio.Lock()
+        self._journal: ReservationJournal = store
 
-    def _now(self) -> datetime:
-        return datetime.fromtimestamp(self._clock.time(), KST)
-
-    async def reconcile(self, intent: ReservationIntent) -> ReservationIntent:
-        """Search until `intent` (UNKNOWN) is ACKED, AMBIGUOUS or NOT_FOUND; returns it. Cancelling
-        leaves it UNKNOWN in the journal, for the next start."""
-        if intent.state is not _S.UNKNOWN:
-            raise ValueError(f"only UNKNOWN intents are reconciled, not {intent.state}")
-        s = self.settings
-        deadline = intent.matches_at.timestamp() + s.grace_s
-        interval, failed, scans, after_grace = s.poll_s, 0, 0, 0
-        while True:
-            began = self._clock.time()
-            try:
-                rows = await self.query(intent)
-            except (KisError, ValueError) as exc:  # an incomplete scan proves nothing; GETs may repeat
-                failed += 1
-                _log.info("reconcile %s: scan failed (%s); retrying", intent.intent_id, type(exc).__name__)
-                await self._clock.sleep(min(s.poll_s * 2**failed, s.max_error_wait_s))
-                continue
-            scans += 1
-            after_grace += began >= deadline
-            try:
-                done = await self._decide(intent, rows, scans=scans, after_grace=after_grace)
-            except StaleIntentError:
-                done = await self._store.get(intent.intent_id)  # another writer decided: what is stored wins
-                if done is not None and done.state is _S.UNKNOWN:
-                    done = None
-                elif done is not None and self.on_change is not None:
-                    self.on_change(done)
-            if done is not None:
-                return done
-            now = self._clock.time()
-            if now < deadline:
-                wait = min(interval, deadline - now)
-                interval = min(interval * 1.5, s.max_poll_s)
-            else:
-                wait = s.poll_s  # past the grace window: finish the closing scans promptly
-            await self._clock.sleep(wait)
-
-    async def query(self, intent: ReservationIntent) -> list[ReservationRow]:
+    async def query(self, intent: ReservationIntent) -> builtins.list[ReservationRow]:
         """One complete scan: every page of order-resv-ccnl, cancelled rows included, for the symbol."""
         sent = intent.matches_at.astimezone(KST).date()
         first = min(sent, intent.target_order_date or sent) - timedelta(days=1)
@@ -472,20 +280,34 @@ class ReservationReconciler:
             first, sent + _LIST_AHEAD, include_cancelled=True, symbol=intent.terms.symbol
         )
 
+    async def _decided(self, intent: ReservationIntent) -> ReservationIntent | None:
+        # Unlike the overseas Reconciler, a row missing here keeps the search going (the next
+        # scan's `_decide` raises KeyError): kept as the reservation search always did.
+        current = await self._journal.get(intent.intent_id)
+        return None if current is None or current.state is _S.UNKNOWN else current
+
     async def _decide(
-        self, intent: ReservationIntent, rows: list[ReservationRow], *, scans: int, after_grace: int
+        self,
+        intent: ReservationIntent,
+        rows: builtins.list[ReservationRow],
+        *,
+        counts: bool,
+        progress: ScanProgress,
     ) -> ReservationIntent | None:
         """Apply one complete scan: the intent when decided, None to keep polling."""
+        # Every complete scan after the grace counts, also one that waits for a twin below (the
+        # overseas Reconciler counts a scan only once it got past that wait).
+        progress.after_grace += counts
         async with self._claim:
-            current = await self._store.get(intent.intent_id)
+            current = await self._journal.get(intent.intent_id)
             if current is None:
                 raise KeyError(f"{intent.intent_id} is not in the journal")
             if current.state is not _S.UNKNOWN:
                 return current
-            unresolved = await self._store.unresolved(current.env, current.account)
+            unresolved = await self._journal.unresolved(current.env, current.account)
             if any(_twin(current, other) and other.state is _S.SENDING for other in unresolved):
                 return None  # a twin is on the wire: its reservation may be in these rows, unclaimed yet
-            known = {seq_key(s) for s in await self._store.placed_sequences(current.env, current.account)}
+            known = {seq_key(s) for s in await self._journal.placed_sequences(current.env, current.account)}
             margin = timedelta(seconds=self.settings.skew_s)
             if current.kind is IntentKind.ORDER:
                 matches = placement_candidates(current, rows, known=known, margin=margin)
@@ -499,7 +321,8 @@ class ReservationReconciler:
                 return await self._move(
                     current, _S.AMBIGUOUS, detail=text, candidates=tuple(matches), message=text
                 )
-            if after_grace >= self.settings.scans_after_grace:
+            if progress.after_grace >= self.settings.scans_after_grace:
+                scans, after_grace = progress.scans, progress.after_grace
                 text = f"not found in {scans} complete scans ({after_grace} after the grace window)"
                 return await self._move(current, _S.NOT_FOUND, detail=text, message=text)
             return None
@@ -507,7 +330,7 @@ class ReservationReconciler:
     async def decide_ambiguous(self, intent: ReservationIntent, sequence: str | None) -> ReservationIntent:
         """The user's decision on an AMBIGUOUS intent: a candidate (ACKED) or None (NOT_FOUND)."""
         async with self._claim:
-            current = await self._store.get(intent.intent_id)
+            current = await self._journal.get(intent.intent_id)
             if current is None or current.state is not _S.AMBIGUOUS:
                 raise ValueError("only an AMBIGUOUS intent can be resolved by choosing a candidate")
             if sequence is None:
@@ -516,28 +339,13 @@ class ReservationReconciler:
             key = seq_key(sequence)
             if key not in {seq_key(c) for c in current.candidates}:
                 raise ValueError(f"{sequence} is not one of the candidates")
-            owned = {seq_key(s) for s in await self._store.placed_sequences(current.env, current.account)}
+            owned = {seq_key(s) for s in await self._journal.placed_sequences(current.env, current.account)}
             if current.kind is not IntentKind.CANCEL and key in owned - {seq_key(current.target_sequence)}:
                 raise ValueError(f"{sequence} already belongs to another intent")
             text = f"the user chose reservation {sequence}"
             return await self._move(
                 current, _S.ACKED, detail=text, cause=Cause.USER, sequence=key, message=text
             )
-
-    async def _move(
-        self,
-        intent: ReservationIntent,
-        to: IntentState,
-        *,
-        detail: str,
-        cause: Cause = Cause.QUERY,
-        **changes: object,
-    ) -> ReservationIntent:
-        at = self._now()
-        moved = await self._store.transition(intent, to, cause=cause, detail=detail, at=at, **changes)
-        if self.on_change is not None:
-            self.on_change(moved)
-        return moved
 
 
 def _twin(a: ReservationIntent, b: ReservationIntent) -> bool:

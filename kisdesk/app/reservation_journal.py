@@ -3,26 +3,25 @@
 Owns two tables beside the order journal's (`reservation_intents`, one row per intent with its
 current state; `reservation_events`, the append-only history), and nothing else: the connection,
 the worker thread, WAL + synchronous=FULL and the one-transaction-per-write rule are the order
-journal's (`Journal.run`, `transaction`), so a reservation write is durable when its `await` returns,
-exactly like an order's. The tables are separate because a reservation intent has other fields than
-an overseas one (kisdesk.domain.reservation_intents says why); the states and their rules are shared.
+journal's (`Journal.run`, and the SQL of `IntentTable`/`IntentRows`), so a reservation write is
+durable when its `await` returns, exactly like an order's. The tables are separate because a
+reservation intent has other fields than an overseas one (kisdesk.domain.reservation_intents says
+why); the states and their rules are shared.
 
 Nothing secret is written: account numbers, reservation terms and KIS messages (redacted again here).
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final, TypeVar
 
 from kisdesk.api.enums import Env, ResvOrderDivision, Side
-from kisdesk.api.errors import redact
-from kisdesk.app.journal import Journal, StaleIntentError, transaction
-from kisdesk.domain.intents import UNRESOLVED, Cause, IntentKind, IntentState
+from kisdesk.app.journal import IntentRows, IntentTable, Journal, tail_fields, tail_row
+from kisdesk.domain.intents import Cause, IntentKind, IntentState
 from kisdesk.domain.reservation_intents import ReservationIntent, ResvTerms
 
 T = TypeVar("T")
@@ -71,14 +70,13 @@ _COLUMNS: Final = (
 )
 COLUMNS: Final = tuple(c.strip() for c in _COLUMNS.split(","))
 
-Event = tuple[str, str, str, str, str]  # at, from_state, to_state, cause, detail
 
-
-class ReservationJournal:
+class ReservationJournal(IntentRows[ReservationIntent]):
     """Reservation intents in `journal`'s database. Closing the order journal closes this too."""
 
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
+        self._table = _RESERVATIONS
         self._schema_ready = False  # read and set on the journal's one worker thread only
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -91,20 +89,6 @@ class ReservationJournal:
         return await self.journal.run(call)
 
     # --- writes ---------------------------------------------------------------------------------
-
-    async def record_new(self, intent: ReservationIntent, *, detail: str = "") -> ReservationIntent:
-        """Insert a new intent (normally SENDING) and its first event in one durable transaction."""
-        at = intent.updated_at or intent.created_at
-        row = _to_row(intent)
-
-        def write(db: sqlite3.Connection) -> None:
-            with transaction(db):
-                marks = ", ".join("?" * len(row))
-                db.execute(f"INSERT INTO reservation_intents ({_COLUMNS}) VALUES ({marks})", row)
-                _event(db, intent.intent_id, at, "", intent.state, Cause.USER, detail)
-
-        await self._run(write)
-        return intent
 
     async def transition(
         self,
@@ -120,41 +104,9 @@ class ReservationJournal:
 
         IllegalTransitionError before writing; StaleIntentError when the stored row has moved on.
         """
-        if "message" in changes:
-            changes["message"] = redact(str(changes["message"]))
-        moved = intent.moved(to, at, cause=cause, **changes)
-        row = _to_row(moved)
-
-        def write(db: sqlite3.Connection) -> None:
-            with transaction(db):
-                assignments = ", ".join(f"{c} = ?" for c in COLUMNS[1:])
-                cursor = db.execute(
-                    f"UPDATE reservation_intents SET {assignments} WHERE id = ? AND state = ?",
-                    (*row[1:], intent.intent_id, intent.state.value),
-                )
-                if cursor.rowcount != 1:
-                    raise StaleIntentError(f"{intent.intent_id} is no longer {intent.state}")
-                _event(db, intent.intent_id, at, intent.state, to, cause, detail)
-
-        await self._run(write)
-        return moved
+        return await self._transition(intent, to, at=at, cause=cause, detail=detail, changes=changes)
 
     # --- reads ----------------------------------------------------------------------------------
-
-    async def get(self, intent_id: str) -> ReservationIntent | None:
-        rows = await self._select("WHERE id = ?", (intent_id,))
-        return rows[0] if rows else None
-
-    async def unresolved(self, env: Env, account: str) -> list[ReservationIntent]:
-        """SENDING, UNKNOWN and AMBIGUOUS intents of one env/account, oldest first."""
-        states = sorted(s.value for s in UNRESOLVED)
-        where = f"WHERE state IN ({', '.join('?' * len(states))}) AND env = ? AND account = ?"
-        return await self._select(where + " ORDER BY created_at, rowid", [*states, env.value, account])
-
-    async def history(self, limit: int = 200, env: Env | None = None) -> list[ReservationIntent]:
-        """The newest `limit` intents, newest first."""
-        where, args = ("WHERE env = ?", [env.value]) if env is not None else ("", [])
-        return await self._select(f"{where} ORDER BY created_at DESC, rowid DESC LIMIT ?", [*args, limit])
 
     async def placed_sequences(self, env: Env, account: str) -> set[str]:
         """Sequences a placement (or a revise that was given a new one) of this env/account owns."""
@@ -168,47 +120,6 @@ class ReservationJournal:
             return {str(r[0]) for r in cursor}
 
         return await self._run(read)
-
-    async def resend_of(self, intent_id: str) -> ReservationIntent | None:
-        """The intent that already sent `intent_id` again, if any."""
-        rows = await self._select("WHERE resend_of = ?", (intent_id,))
-        return rows[0] if rows else None
-
-    async def events(self, intent_id: str) -> list[Event]:
-        """(at, from_state, to_state, cause, detail) of one intent, oldest first."""
-
-        def read(db: sqlite3.Connection) -> list[Event]:
-            cursor = db.execute(
-                "SELECT at, from_state, to_state, cause, detail FROM reservation_events "
-                "WHERE intent_id = ? ORDER BY seq",
-                (intent_id,),
-            )
-            return [(str(a), str(f), str(t), str(c), str(d)) for a, f, t, c, d in cursor]
-
-        return await self._run(read)
-
-    async def _select(self, where: str, args: Iterable[object]) -> list[ReservationIntent]:
-        params = tuple(args)
-
-        def read(db: sqlite3.Connection) -> list[ReservationIntent]:
-            query = f"SELECT {_COLUMNS} FROM reservation_intents {where}"
-            return [_from_row(r) for r in db.execute(query, params)]
-
-        return await self._run(read)
-
-
-def _event(
-    db: sqlite3.Connection, intent_id: str, at: datetime, frm: str, to: str, cause: Cause, detail: str
-) -> None:
-    db.execute(
-        "INSERT INTO reservation_events (intent_id, at, from_state, to_state, cause, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (intent_id, at.isoformat(), str(frm), str(to), cause.value, redact(detail)),
-    )
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 def _day_text(value: date | None) -> str:
@@ -233,18 +144,13 @@ def _to_row(i: ReservationIntent) -> tuple[object, ...]:
         i.sequence,
         i.target_sequence,
         _day_text(i.target_order_date),
-        i.message,
-        _iso(i.updated_at),
-        json.dumps(list(i.candidates)),
-        _iso(i.sent_at),
-        i.request,
-        i.resend_of,
+        *tail_row(i),
     )
 
 
 def _from_row(r: tuple[Any, ...]) -> ReservationIntent:
     (iid, kind, env, account, symbol, side, qty, price, division, end, created, state) = r[:12]
-    (sequence, target, target_day, message, updated, candidates, sent, request, resend_of) = r[12:]
+    sequence, target, target_day = r[12:15]
     terms = ResvTerms(symbol, Side(side), int(qty), Decimal(price), ResvOrderDivision(division), _date(end))
     return ReservationIntent(
         intent_id=iid,
@@ -257,14 +163,14 @@ def _from_row(r: tuple[Any, ...]) -> ReservationIntent:
         sequence=sequence,
         target_sequence=target,
         target_order_date=_date(target_day),
-        message=message,
-        updated_at=None if updated is None else datetime.fromisoformat(updated),
-        candidates=tuple(json.loads(candidates)),
-        sent_at=None if sent is None else datetime.fromisoformat(sent),
-        request=request,
-        resend_of=resend_of,
+        **tail_fields(r[15:]),
     )
 
 
 def _date(text: str) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+_RESERVATIONS: Final[IntentTable[ReservationIntent]] = IntentTable(
+    "reservation_intents", "reservation_events", COLUMNS, _to_row, _from_row
+)

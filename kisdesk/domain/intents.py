@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Final
+from typing import Final, Self
 from zoneinfo import ZoneInfo
 
 from kisdesk.api.enums import US_EXCHANGES, Env, Exchange, OrderDivision, ReviseCancel, Side
@@ -149,8 +149,43 @@ class Fingerprint:
         return Exchange.NASD if self.exchange in US_EXCHANGES else self.exchange
 
 
+class JournaledIntent:
+    """What every journaled intent has (overseas orders, domestic reservations): its state, the move
+    along the shared table and the time reconciliation counts from. The dataclasses declare the
+    fields; `__slots__ = ()` keeps theirs slotted."""
+
+    __slots__ = ()
+    intent_id: str
+    kind: IntentKind
+    env: Env
+    account: str
+    created_at: datetime
+    state: IntentState
+    message: str
+    updated_at: datetime | None
+    candidates: tuple[str, ...]
+    sent_at: datetime | None
+    request: str
+    resend_of: str
+
+    def moved(
+        self, to: IntentState, now: datetime, *, cause: Cause = Cause.REQUEST, **changes: object
+    ) -> Self:
+        """This intent in state `to`; raises IllegalTransitionError unless the table allows it.
+
+        Staying in a non-final state (to update fields) is allowed; a final state never changes.
+        """
+        check_transition(self.state, to, cause, self.intent_id)
+        return replace(self, state=to, updated_at=now, **changes)  # type: ignore[type-var]
+
+    @property
+    def matches_at(self) -> datetime:
+        """When the request may have reached KIS at the earliest (reconciliation's time bound)."""
+        return self.sent_at or self.created_at
+
+
 @dataclass(frozen=True, slots=True)
-class Intent:
+class Intent(JournaledIntent):
     """One journaled request. `order_no` is KIS's ODNO once known; `target_order_no` is what a
     revise/cancel acts on; `sent_at` is when it was journaled SENDING (the grace window counts from it);
     `request` is the request body as JSON (KIS order bodies hold no secret), kept to send again."""
@@ -171,21 +206,6 @@ class Intent:
     sent_at: datetime | None = None
     request: str = ""
     resend_of: str = ""  # the NOT_FOUND intent this one sends again, if any
-
-    def moved(
-        self, to: IntentState, now: datetime, *, cause: Cause = Cause.REQUEST, **changes: object
-    ) -> Intent:
-        """This intent in state `to`; raises IllegalTransitionError unless the table allows it.
-
-        Staying in a non-final state (to update fields) is allowed; a final state never changes.
-        """
-        check_transition(self.state, to, cause, self.intent_id)
-        return replace(self, state=to, updated_at=now, **changes)  # type: ignore[arg-type]
-
-    @property
-    def matches_at(self) -> datetime:
-        """When the request may have reached KIS at the earliest (reconciliation's time bound)."""
-        return self.sent_at or self.created_at
 
 
 def check_transition(frm: IntentState, to: IntentState, cause: Cause, intent_id: str = "") -> None:
@@ -322,10 +342,10 @@ def _row_time(row: PendingRow | HistoryRow, venue: Exchange) -> datetime | None:
     """KST time KIS took the order: dmst_ord_dt + thco_ord_tmd when the row has them (ccnl), else the
     exchange-local ord_dt with ord_tmd read as KST (as PYKIS does; overseas-pending-and-fills.md §2)."""
     if isinstance(row, HistoryRow):
-        day, clock = _day(row.kr_order_date), _clock(row.kr_receipt_time)
+        day, clock = kis_day(row.kr_order_date), _clock(row.kr_receipt_time)
         if day is not None and clock is not None:
             return datetime.combine(day, clock, KST)
-    local_day, clock = _day(row.order_date), _clock(row.order_time)
+    local_day, clock = kis_day(row.order_date), _clock(row.order_time)
     if local_day is None or clock is None:
         return None
     try:
@@ -339,7 +359,8 @@ def _row_time(row: PendingRow | HistoryRow, venue: Exchange) -> datetime | None:
     return None
 
 
-def _day(text: str) -> date | None:
+def kis_day(text: str) -> date | None:
+    """A KIS YYYYMMDD field as a date; None when blank or malformed."""
     text = text.strip()
     try:
         return datetime.strptime(text, "%Y%m%d").date() if len(text) == 8 else None

@@ -6,7 +6,7 @@ order division, and its order number is an ODNO found in inquire-nccs/ccnl. A re
 venue and no ODNO at request time; it has an end date, and KIS's key for it is the RSVN_ORD_SEQ read
 back from order-resv-ccnl (domestic-reservation.md §1.2, §2). Sharing one type would give half its
 fields two meanings. What carries over unchanged is reused from kisdesk.domain.intents: the states,
-TRANSITIONS/EVIDENCE (`check_transition`), `outcome_of` and `new_intent_id`.
+TRANSITIONS/EVIDENCE and the move along them (`JournaledIntent`), `outcome_of` and `new_intent_id`.
 
 Matching (KIS has no client order id for reservations either): a placement is found by its terms —
 symbol, side, quantity, price, division, end date — received no earlier than the send minus a skew
@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Final
@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from kisdesk.api.enums import Env, ResvOrderDivision, Side
 from kisdesk.api.models.reservation import ReservationOrderRequest, ReservationRow
-from kisdesk.domain.intents import Cause, IntentKind, IntentState, check_transition
+from kisdesk.domain.intents import IntentKind, IntentState, JournaledIntent, kis_day
 from kisdesk.domain.ticket import ReservationTicket
 
 KST: Final = ZoneInfo("Asia/Seoul")
@@ -56,7 +56,7 @@ class ResvTerms:
 
 
 @dataclass(frozen=True, slots=True)
-class ReservationIntent:
+class ReservationIntent(JournaledIntent):
     """One journaled reservation request. `sequence` is KIS's RSVN_ORD_SEQ once known (for a revise or
     cancel: the reservation it acted on); `target_sequence` is what a revise/cancel aims at; `request`
     is the body as JSON (reservation bodies hold account numbers and terms, no secret)."""
@@ -78,18 +78,6 @@ class ReservationIntent:
     request: str = ""
     resend_of: str = ""  # the NOT_FOUND placement this one sends again, if any
 
-    def moved(
-        self, to: IntentState, now: datetime, *, cause: Cause = Cause.REQUEST, **changes: object
-    ) -> ReservationIntent:
-        """This intent in state `to`; IllegalTransitionError unless the shared table allows it."""
-        check_transition(self.state, to, cause, self.intent_id)
-        return replace(self, state=to, updated_at=now, **changes)  # type: ignore[arg-type]
-
-    @property
-    def matches_at(self) -> datetime:
-        """When the request may have reached KIS at the earliest (the grace window counts from it)."""
-        return self.sent_at or self.created_at
-
 
 def shows_terms(row: ReservationRow, terms: ResvTerms) -> bool:
     """Whether the row carries `terms`. A division the row does not name is not held against it:
@@ -98,7 +86,7 @@ def shows_terms(row: ReservationRow, terms: ResvTerms) -> bool:
         return False
     if row.quantity != terms.quantity or row.price != terms.price:
         return False
-    if _day(row.end_date) != terms.end_date:
+    if kis_day(row.end_date) != terms.end_date:
         return False
     division = DIVISION_BY_NAME.get(row.division_name.replace(" ", ""))
     return division is None or division is terms.division
@@ -106,7 +94,7 @@ def shows_terms(row: ReservationRow, terms: ResvTerms) -> bool:
 
 def received_at(row: ReservationRow) -> datetime | None:
     """KST time KIS received the reservation (rsvn_ord_rcit_dt + rsvn_ord_rcit_tmd), if the row says."""
-    day, text = _day(row.receipt_date), row.receipt_time.strip()
+    day, text = kis_day(row.receipt_date), row.receipt_time.strip()
     if day is None or len(text) != 6 or not text.isdigit():
         return None
     return datetime.combine(day, datetime.strptime(text, "%H%M%S").time(), KST)
@@ -172,14 +160,6 @@ def _seq_order(key: str) -> tuple[int, str]:
 def _since(row: ReservationRow, earliest: datetime) -> bool:
     when = received_at(row)
     return when is None or when >= earliest
-
-
-def _day(text: str) -> date | None:
-    text = text.strip()
-    try:
-        return datetime.strptime(text, "%Y%m%d").date() if len(text) == 8 else None
-    except ValueError:
-        return None
 
 
 def placement_ticket(intent: ReservationIntent) -> ReservationTicket:
