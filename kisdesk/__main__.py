@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--quit-after",
         type=_seconds,
         metavar="SECONDS",
-        help="close the app after this many seconds (tests, screenshots)",
+        help="close the app this many seconds after its window first painted (tests, benchmarks)",
     )
     parser.add_argument(
         "--log-level",
@@ -84,10 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kisdesk.app.selftest import main as self_test  # no Qt: works without a display
 
         return self_test()
-    from kisdesk.app.logs import setup_logging  # file handlers, platformdirs: not for --help
+    from kisdesk.app.logs import start_logging  # not for --help
 
-    # The rotating file and stderr both pass the redacting filter (order-safety.md G8, row 18).
-    setup_logging(args.log_level.upper(), args.log_dir)
+    # stderr now, the rotating file after the first paint (kisdesk.ui.app); both behind the
+    # redacting filter from the first record on (order-safety.md G8, row 18).
+    start_logging(args.log_level.upper(), args.log_dir)
     from kisdesk.ui.app import run  # Qt loads only once the arguments are known to be good
 
     return run(env=Env(args.env), quit_after=args.quit_after)

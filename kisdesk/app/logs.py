@@ -5,6 +5,10 @@ Owns:
 * `setup_logging(level, log_dir)`: a size-rotated file in the per-user log folder
   (platformdirs.user_log_dir("kisdesk"), private to the user) plus stderr, both behind the same
   `RedactingFilter` and `RedactingFormatter`. httpx/httpcore stay at WARNING unless asked otherwise.
+  `start_logging` is its first half for the app's start-up (issue 5): stderr at once, and the
+  records meant for the file held in memory (already redacted) until `open_log_file()`, which the
+  app calls after its first paint, or until logging shuts down. The file's imports (logging.handlers,
+  platformdirs) and its folder checks then cost nothing before the window shows.
 * the registry of secret *values* (`register_secret`, `register_credentials`): the app key, app secret
   and every access token, registered as they become known, so that even an unlabeled occurrence (in a
   URL, a repr, an exception text) is masked, not only `name=value` pairs that `api.errors.redact` sees.
@@ -21,19 +25,19 @@ import logging
 import os
 import re
 import sys
-import tempfile
 import threading
-import urllib.parse
 from collections.abc import Iterable
 from io import TextIOWrapper
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Final, TextIO
+from typing import TYPE_CHECKING, Final, TextIO
 
-import platformdirs
-
-from kisdesk.api.credentials import Credentials
 from kisdesk.api.errors import SECRET_NAMES, redact
+
+# The log file's own imports load in `open_log_file`, after the first paint (issue 5).
+if TYPE_CHECKING:
+    from logging.handlers import RotatingFileHandler
+
+    from kisdesk.api.credentials import Credentials
 
 APP_NAME: Final = "kisdesk"
 LOG_FILE_NAME: Final = "kisdesk.log"
@@ -54,6 +58,7 @@ _lock = threading.Lock()
 _secrets: frozenset[str] = frozenset()
 _log_file: Path | None = None
 _installed: list[logging.Handler] = []  # what setup_logging added, so a second call replaces them
+_log_dir: Path | None = None  # start_logging's folder, for open_log_file; None: the per-user one
 
 
 # --- secret values ---------------------------------------------------------------------------------
@@ -68,6 +73,8 @@ def register_secret(value: str | None) -> None:
     global _secrets
     if not value or len(value) < MIN_SECRET_LENGTH:
         return
+    import urllib.parse  # first needed when credentials arrive, after the first paint
+
     # A value can show up percent-encoded, e.g. base64 "+/=" in a query string.
     forms = {value, urllib.parse.quote(value, safe=""), urllib.parse.quote_plus(value, safe="")}
     with _lock:
@@ -161,13 +168,70 @@ class RedactingFormatter(logging.Formatter):
 _FORMATTER: Final = logging.Formatter(FORMAT)
 
 
-class _PrivateRotatingFileHandler(RotatingFileHandler):
-    """A RotatingFileHandler whose files are readable by the user only (OWASP DA5)."""
+def _rotating_handler(path: Path) -> RotatingFileHandler:
+    """A RotatingFileHandler on `path` whose files are readable by the user only (OWASP DA5)."""
+    from logging.handlers import RotatingFileHandler
 
-    def _open(self) -> TextIOWrapper:
-        stream = super()._open()
-        _make_private(Path(self.baseFilename), 0o600)
-        return stream
+    class _PrivateRotatingFileHandler(RotatingFileHandler):
+        def _open(self) -> TextIOWrapper:
+            stream = super()._open()
+            _make_private(Path(self.baseFilename), 0o600)
+            return stream
+
+    return _PrivateRotatingFileHandler(
+        path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=False
+    )
+
+
+class _EarlyRecords(logging.Handler):
+    """Stands in for the log file until `open_log_file`: keeps every record it is handed.
+
+    It carries the RedactingFilter like any other handler, so what it keeps is already scrubbed.
+    Whatever it still holds when logging shuts down (the app ended before its first paint) goes
+    to the file then. Once the file is open it forwards, for a record that reached it on another
+    thread while the two were being swapped.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+        self.target: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.target is not None:
+            self.target.handle(record)
+        else:
+            self.records.append(record)
+
+    def hand_over(self, target: logging.Handler) -> None:
+        """Replay the kept records into `target` and forward to it from now on."""
+        self.acquire()
+        try:
+            for record in self.records:
+                target.handle(record)
+            self.records.clear()
+            self.target = target
+        finally:
+            self.release()
+
+    def close(self) -> None:
+        self.acquire()
+        try:
+            if self.target is None and self.records:
+                self._append_to_file()
+        finally:
+            self.release()
+        super().close()
+
+    def _append_to_file(self) -> None:
+        # Logging shuts down before the file was opened: append what is kept, without building a
+        # rotating handler at exit (logging.handlers and its imports); the next start rotates if due.
+        path = _prepare_log_file(_log_dir if _log_dir is not None else default_log_dir())
+        formatter = self.formatter if self.formatter is not None else RedactingFormatter(FORMAT)
+        with path.open("a", encoding="utf-8") as stream:
+            for record in self.records:
+                stream.write(formatter.format(record) + "\n")
+        self.records.clear()
 
 
 class _StderrHandler(logging.StreamHandler[TextIO]):
@@ -204,11 +268,19 @@ def _make_private(path: Path, mode: int) -> None:
 
 def default_log_dir() -> Path:
     """The per-user log folder, e.g. ~/.local/state/kisdesk/log on Linux."""
+    import platformdirs
+
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
 def log_file() -> Path | None:
-    """The file `setup_logging` logs to, or None before it ran."""
+    """The file kisdesk logs to, or None before logging was set up.
+
+    Asked between `start_logging` and `open_log_file` (a crash report before the first paint),
+    it opens the file first: a report must point at a file that holds the lines.
+    """
+    if _log_file is None and _early() is not None:
+        return open_log_file()
     return _log_file
 
 
@@ -226,21 +298,33 @@ def setup_logging(
     created, the file goes to a private folder in the temp directory instead: a read-only profile
     must not stop the app.
     """
-    global _log_file
+    start_logging(level, log_dir, http_level=http_level, stderr_level=stderr_level)
+    return open_log_file()
+
+
+def start_logging(
+    level: int | str = logging.INFO,
+    log_dir: Path | None = None,
+    *,
+    http_level: int | str = logging.WARNING,
+    stderr_level: int | str | None = None,
+) -> None:
+    """`setup_logging` without opening the file yet: stderr now, the file's records kept in memory
+    until `open_log_file()` (or until logging shuts down). Redaction applies from the first record."""
+    global _log_file, _log_dir
     root = logging.getLogger()
     for handler in _installed:
         root.removeHandler(handler)
         handler.close()
     _installed.clear()
+    _log_file = None
+    _log_dir = log_dir
 
-    path = _prepare_log_file(log_dir if log_dir is not None else default_log_dir())
     formatter = RedactingFormatter(FORMAT)
-    file_handler = _PrivateRotatingFileHandler(
-        path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=False
-    )
+    early = _EarlyRecords()
     stderr_handler = _StderrHandler()
     stderr_handler.setLevel(stderr_level if stderr_level is not None else level)
-    for handler in (file_handler, stderr_handler):
+    for handler in (early, stderr_handler):
         handler.setFormatter(formatter)
         root.addHandler(handler)
         _installed.append(handler)
@@ -250,8 +334,40 @@ def setup_logging(
         logging.getLogger(name).setLevel(http_level)
     # Warnings (DeprecationWarning from a library …) become log records and pass the same filter.
     logging.captureWarnings(True)
+
+
+def open_log_file() -> Path:
+    """Open the rotating file `start_logging` deferred, with every record kept so far, in order;
+    return its path. Does nothing more once the file is open."""
+    global _log_file
+    early = _early()
+    if early is None:
+        if _log_file is None:
+            raise RuntimeError("call start_logging() first")
+        return _log_file
+    path = _prepare_log_file(_log_dir if _log_dir is not None else default_log_dir())
+    handler = _file_handler(path)
+    attach_filter([handler])
+    early.hand_over(handler)
+    root = logging.getLogger()
+    # One list slot changes, so a record logged meanwhile on another thread meets exactly one of
+    # the two (the early handler forwards what it still receives).
+    with contextlib.suppress(ValueError):
+        root.handlers[root.handlers.index(early)] = handler
+    _installed[_installed.index(early)] = handler
+    early.close()
     _log_file = path
     return path
+
+
+def _early() -> _EarlyRecords | None:
+    return next((h for h in _installed if isinstance(h, _EarlyRecords)), None)
+
+
+def _file_handler(path: Path) -> logging.Handler:
+    handler = _rotating_handler(path)
+    handler.setFormatter(RedactingFormatter(FORMAT))
+    return handler
 
 
 def attach_filter(handlers: Iterable[logging.Handler]) -> None:
@@ -270,6 +386,8 @@ def _prepare_log_file(folder: Path) -> Path:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
         return path
     except OSError:
+        import tempfile
+
         fallback = Path(tempfile.gettempdir()) / f"{APP_NAME}-{_user_tag()}-log"
         fallback.mkdir(mode=0o700, parents=True, exist_ok=True)
         return fallback / LOG_FILE_NAME

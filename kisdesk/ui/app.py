@@ -3,34 +3,38 @@
 Unexpected exceptions from every source (sys.excepthook, which Qt slots reach; worker threads; the
 asyncio loop) go to `kisdesk.ui.crash_dialog`; logging itself is set up by `kisdesk.__main__`.
 
-The order matters and is the one measured in shared/design/stack-notes.md §3:
-QApplication, then the qasync loop, then the window. The window paints before anything it does not
-need for that is imported; right after its first paint, on the loop, it opens the DEMO session
-(embedded simulator, client: httpx and pydantic) and builds the ticket and the grid. After the loop
-ends, close the window's session (stopping the simulator), cancel leftover tasks, and
+The order matters (stack-notes.md §3, issue 5): QApplication, the window shown, a plain Qt event
+loop until its first paint, and only then asyncio, qasync and the qasync loop. The window paints
+before anything it does not need for that is imported (not even asyncio); right after, on the loop,
+it opens the log file, then the DEMO session (embedded simulator, client: httpx and pydantic) and
+builds the ticket and the grid. A window closed by then (--quit-after 0) starts none of it.
+After the loop ends, close the window's session (stopping the simulator), cancel leftover tasks, and
 `shiboken6.delete(window)` while the QApplication is still alive (exit crashes otherwise, Pitfalls #1b).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import signal
 import sys
 import threading
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import qasync
 import shiboken6
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
 
 from kisdesk.api.enums import Env
 from kisdesk.paths import font_path, icon_path
 from kisdesk.ui.gc_guard import GuiThreadCollector
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from kisdesk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -131,55 +135,84 @@ def _display_problem() -> str | None:
 
 
 def _run_window(app: QApplication, quit_after: float | None) -> int:
-    loop = qasync.QEventLoop(app)
-    loop.set_exception_handler(_early_loop_handler)
-    asyncio.set_event_loop(loop)
-    holder: list[QWidget] = []
+    # Imported here, not at the top: the display check above need not pay for the window's widgets.
+    from kisdesk.ui.main_window import show_starting_window
+    from kisdesk.ui.startup import paint_first
+
+    app.setQuitOnLastWindowClosed(False)  # the loop ends when the window's lifetime ends, not before
+    window = show_starting_window()  # its DEMO session opens after the first paint
+    if quit_after is not None:
+        # Counted from the first paint, so the window has always painted; 0 closes it on the next
+        # loop turn, before the qasync loop or anything after the paint has started.
+        watcher = window.startup.watcher
+        watcher.painted.connect(lambda: QTimer.singleShot(int(quit_after * 1000), window.close))
     try:
-        with loop:
-            loop.run_until_complete(_window_lifetime(app, quit_after, holder))
+        if paint_first(window):
+            if quit_after is not None and not window.startup.watcher.seen:  # never exposed
+                QTimer.singleShot(int(quit_after * 1000), window.close)
+            _run_loop(app, window)
+        else:
+            log.info("main window closed before its session started")
     finally:
-        asyncio.set_event_loop(None)
-        for window in holder:
-            shiboken6.delete(window)
+        shiboken6.delete(window)
     return 0
 
 
-async def _window_lifetime(app: QApplication, quit_after: float | None, holder: list[QWidget]) -> None:
-    """Open the window, wait until it is closed, then shut down while the loop still runs.
+def _run_loop(app: QApplication, window: MainWindow) -> None:
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    loop.set_exception_handler(_early_loop_handler)
+    asyncio.set_event_loop(loop)
+    # Garbage is collected on this thread only (gc_guard.py), and its start-up freeze runs on the
+    # loop's first turn, once the loop's own modules are in.
+    collector = GuiThreadCollector(app)
+    try:
+        with loop:
+            loop.run_until_complete(_window_lifetime(app, window))
+    finally:
+        collector.stop()
+        asyncio.set_event_loop(None)
+
+
+async def _window_lifetime(app: QApplication, window: MainWindow) -> None:
+    """Start the window's session, wait until it is closed, then shut down while the loop still runs.
 
     Closing the session and cancelling leftover tasks inside the running loop means no refresh or
     token task can wake up after the loop has stopped.
     """
-    # Imported here, not at the top: the display check above need not pay for the window's widgets.
-    from kisdesk.ui.main_window import open_main_window
+    import asyncio
 
-    collector = GuiThreadCollector(app)  # garbage is collected on this thread only (gc_guard.py)
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    app.setQuitOnLastWindowClosed(False)  # the loop ends when this coroutine ends, not before
 
     def _on_last_window_closed() -> None:
         if not closed.done():
             closed.set_result(None)
 
     app.lastWindowClosed.connect(_on_last_window_closed)
-    window = open_main_window()  # shown now; its DEMO session opens after the first paint
-    holder.append(window)
-    if quit_after is not None:
-        QTimer.singleShot(int(quit_after * 1000), window.close)
-    await window.first_paint()
-    await asyncio.sleep(0)  # a close queued with the paint goes first
-    if not closed.done():
+    if window.isVisible():
+        window.start()
         _after_first_paint(app)
+    else:
+        _on_last_window_closed()
     await closed
     await window.aclose()  # closes the session; stops the DEMO simulator
     await _cancel_others()
-    collector.stop()
 
 
 def _after_first_paint(app: QApplication) -> None:
-    """What the first paint does not need: the window icon (the SVG icon engine and the image
-    format plug-ins load for it) and the crash dialog's hooks."""
+    """What the first paint does not need: the log file (logs.start_logging kept its records), the
+    window icon (the SVG icon engine and the image format plug-ins load for it) and the crash
+    dialog's hooks."""
+    import asyncio
+
+    from PySide6.QtGui import QIcon
+
+    from kisdesk.app.logs import open_log_file
+
+    open_log_file()
     app.setWindowIcon(QIcon(str(icon_path())))
     install_excepthook()
     install_loop_handler(asyncio.get_running_loop())
@@ -187,6 +220,8 @@ def _after_first_paint(app: QApplication) -> None:
 
 async def _cancel_others() -> None:
     """Cancel tasks still running at exit and let them unwind, as asyncio.run() does."""
+    import asyncio
+
     me = asyncio.current_task()
     pending = [t for t in asyncio.all_tasks() if t is not me and not t.done()]
     for task in pending:

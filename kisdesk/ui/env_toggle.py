@@ -8,13 +8,19 @@ checked, so the toggle never shows an environment the window is not in (style.md
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
-from PySide6.QtWidgets import QAbstractButton, QButtonGroup, QHBoxLayout, QMessageBox, QToolButton, QWidget
+from typing import TYPE_CHECKING
 
-from kisdesk.api.credentials import Account
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QToolButton, QWidget
+
 from kisdesk.api.enums import Env
 from kisdesk.ui.env_banner import ENV_NAMES
 from kisdesk.ui.theme import env_color
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QAbstractButton, QMessageBox
+
+    from kisdesk.api.credentials import Account
 
 ORDER = (Env.DEMO, Env.PAPER, Env.REAL)
 
@@ -85,6 +91,11 @@ def real_confirmation(parent: QWidget, account: Account) -> tuple[QMessageBox, Q
     Cancel is the default and the Esc button, so Enter or Esc never switches to real money
     (order-safety.md row 26). The text names the account the orders will go to.
     """
+
+    # Not at the top: the toggle paints at start-up, and PySide6 builds each class (and its enums,
+    # for `Qt` ~90 of them) on first use; a confirmation is asked for long after the first paint.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
 
     # Literal contexts, so that lupdate finds these strings (it cannot resolve a variable context).
     translate = QCoreApplication.translate

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import time
 from enum import Enum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-from kisdesk.api.credentials import Account
 from kisdesk.api.enums import Env
 from kisdesk.ui.env_banner import ENV_NAMES
 from kisdesk.ui.theme import ERROR_TEXT, env_color
+
+if TYPE_CHECKING:
+    from kisdesk.api.credentials import Account
 
 
 class Connection(Enum):

@@ -518,243 +518,252 @@ Send it again now, as a new order?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="218"/>
-        <source>Wait for the current environment switch to finish.</source>
-        <translation>진행 중인 환경 전환이 끝날 때까지 기다려 주세요.</translation>
+        <location filename="../../kisdesk/ui/main_window.py" line="765"/>
+        <source>Requests are still in flight. Close again to quit anyway.</source>
+        <translation>처리 중인 요청이 있습니다. 그래도 종료하려면 다시 닫으세요.</translation>
     </message>
+</context>
+<context>
+    <name>SessionView</name>
     <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="222"/>
-        <source>Wait for %1 request(s) in flight to finish, then switch.</source>
-        <translation>처리 중인 요청 %1건이 끝난 뒤 전환하세요.</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="321"/>
-        <source>Switched to %1.</source>
-        <translation>%1(으)로 전환했습니다.</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="379"/>
+        <location filename="../../kisdesk/ui/session_widgets.py" line="379"/>
         <source>Checking the order journal with KIS before new orders…</source>
         <translation>새 주문 전에 주문 기록을 KIS와 대조하는 중…</translation>
     </message>
     <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="397"/>
-        <location filename="../../kisdesk/ui/main_window.py" line="741"/>
+        <location filename="../../kisdesk/ui/session_widgets.py" line="397"/>
+        <location filename="../../kisdesk/ui/session_widgets.py" line="741"/>
         <source>&amp;Pending orders</source>
         <translation>미체결(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="398"/>
-        <location filename="../../kisdesk/ui/main_window.py" line="742"/>
+        <location filename="../../kisdesk/ui/session_widgets.py" line="398"/>
+        <location filename="../../kisdesk/ui/session_widgets.py" line="742"/>
         <source>&amp;Reservations</source>
         <translation>예약주문(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="400"/>
-        <location filename="../../kisdesk/ui/main_window.py" line="743"/>
+        <location filename="../../kisdesk/ui/session_widgets.py" line="400"/>
+        <location filename="../../kisdesk/ui/session_widgets.py" line="743"/>
         <source>&amp;History</source>
         <translation>주문 기록(&amp;H)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kisdesk/ui/main_window.py" line="415"/>
+        <location filename="../../kisdesk/ui/session_widgets.py" line="415"/>
         <source>%n order(s) unresolved — see Order activity</source>
         <translation>
             <numerusform>미해결 주문 %n건 — 주문 현황 참조</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="417"/>
+        <location filename="../../kisdesk/ui/session_widgets.py" line="417"/>
         <source>Order &amp;activity</source>
         <translation>주문 현황(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="445"/>
+        <location filename="../../kisdesk/ui/session_widgets.py" line="445"/>
         <source>Orders are blocked: the order journal could not be checked ({0}). Press F5 to retry.</source>
         <translation>주문이 막혔습니다: 주문 기록을 확인하지 못했습니다 ({0}). F5로 다시 시도하십시오.</translation>
     </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="629"/>
-        <source>&amp;File</source>
-        <translation>파일(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="630"/>
-        <source>&amp;Orders</source>
-        <translation>주문(&amp;O)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="631"/>
-        <source>&amp;View</source>
-        <translation>보기(&amp;V)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="632"/>
-        <source>&amp;Language</source>
-        <translation>언어(&amp;L)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="633"/>
-        <source>&amp;Environment</source>
-        <translation>환경(&amp;E)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="634"/>
-        <source>&amp;Help</source>
-        <translation>도움말(&amp;H)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="636"/>
-        <source>&amp;Credentials for this environment…</source>
-        <translation>이 환경의 인증 정보(&amp;C)…</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="637"/>
-        <source>&amp;Quit</source>
-        <translation>종료(&amp;Q)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="638"/>
-        <source>&amp;Buy side</source>
-        <translation>매수(&amp;B)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="639"/>
-        <source>&amp;Sell side</source>
-        <translation>매도(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="640"/>
-        <source>Su&amp;bmit order</source>
-        <translation>주문 전송(&amp;B)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="641"/>
-        <source>&amp;Refresh pending orders</source>
-        <translation>미체결 새로 고침(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="642"/>
-        <source>Re&amp;vise selected order…</source>
-        <translation>선택 주문 정정(&amp;V)…</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="643"/>
-        <source>&amp;Cancel selected order…</source>
-        <translation>선택 주문 취소(&amp;C)…</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="644"/>
-        <source>Order &amp;ticket</source>
-        <translation>주문창(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="645"/>
-        <source>&amp;Pending orders tab</source>
-        <translation>미체결 탭(&amp;P)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="646"/>
-        <source>&amp;Reservations tab</source>
-        <translation>예약주문 탭(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="647"/>
-        <source>Order &amp;activity tab</source>
-        <translation>주문 현황 탭(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="648"/>
-        <source>&amp;History tab</source>
-        <translation>주문 기록 탭(&amp;H)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="649"/>
-        <source>&amp;Confirm orders before sending</source>
-        <translation>전송 전 주문 확인(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="650"/>
-        <source>&amp;Order precautions…</source>
-        <translation>주문 착오방지 설정(&amp;O)…</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="653"/>
-        <source>&amp;Demo (built-in simulator)</source>
-        <translation>데모 - 내장 시뮬레이터(&amp;D)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="654"/>
-        <source>&amp;Paper trading</source>
-        <translation>모의투자(&amp;P)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="655"/>
-        <source>&amp;Real trading…</source>
-        <translation>실전투자(&amp;R)…</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="656"/>
-        <source>&amp;Keyboard shortcuts</source>
-        <translation>단축키(&amp;K)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="657"/>
-        <source>&amp;About kisdesk</source>
-        <translation>kisdesk 정보(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="685"/>
-        <source>Cancel the selected orders (in the grid)</source>
-        <translation>선택한 주문 취소(목록에서)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="686"/>
-        <source>Revise the selected order (in the grid)</source>
-        <translation>선택한 주문 정정(목록에서)</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="686"/>
-        <source>Enter or double-click</source>
-        <translation>Enter 또는 더블클릭</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="687"/>
-        <source>Submit from the ticket</source>
-        <translation>주문창에서 전송</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="687"/>
-        <source>Enter in a ticket field</source>
-        <translation>주문창 입력란에서 Enter</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="688"/>
-        <source>Close a dialog without acting</source>
-        <translation>아무것도 하지 않고 대화상자 닫기</translation>
-    </message>
-    <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="694"/>
-        <source>Keyboard shortcuts</source>
-        <translation>단축키</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../kisdesk/ui/main_window.py" line="753"/>
+        <location filename="../../kisdesk/ui/session_widgets.py" line="753"/>
         <source>%n order(s) are still being checked with KIS (see Order activity). Close again to quit anyway; they are checked again at the next start.</source>
         <translation>
             <numerusform>%n건의 주문을 아직 KIS에 확인 중입니다(주문 현황 참조). 그래도 종료하려면 다시 닫으십시오. 다음 시작 때 다시 확인합니다.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kisdesk/ui/main_window.py" line="1013"/>
+        <location filename="../../kisdesk/ui/session_widgets.py" line="1013"/>
         <source>%n demo order(s) are still being checked (see Order activity). Close again to quit anyway; DEMO forgets them when it closes.</source>
         <translation>
             <numerusform>%n건의 데모 주문을 아직 확인 중입니다(주문 현황 참조). 그래도 종료하려면 다시 닫으십시오. DEMO는 종료하면 이 주문들을 기억하지 않습니다.</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>EnvSwitcher</name>
     <message>
-        <location filename="../../kisdesk/ui/main_window.py" line="765"/>
-        <source>Requests are still in flight. Close again to quit anyway.</source>
-        <translation>처리 중인 요청이 있습니다. 그래도 종료하려면 다시 닫으세요.</translation>
+        <location filename="../../kisdesk/ui/env_switch.py" line="218"/>
+        <source>Wait for the current environment switch to finish.</source>
+        <translation>진행 중인 환경 전환이 끝날 때까지 기다려 주세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/env_switch.py" line="222"/>
+        <source>Wait for %1 request(s) in flight to finish, then switch.</source>
+        <translation>처리 중인 요청 %1건이 끝난 뒤 전환하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/env_switch.py" line="321"/>
+        <source>Switched to %1.</source>
+        <translation>%1(으)로 전환했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="629"/>
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="630"/>
+        <source>&amp;Orders</source>
+        <translation>주문(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="631"/>
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="632"/>
+        <source>&amp;Language</source>
+        <translation>언어(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="633"/>
+        <source>&amp;Environment</source>
+        <translation>환경(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="634"/>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="636"/>
+        <source>&amp;Credentials for this environment…</source>
+        <translation>이 환경의 인증 정보(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="637"/>
+        <source>&amp;Quit</source>
+        <translation>종료(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="638"/>
+        <source>&amp;Buy side</source>
+        <translation>매수(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="639"/>
+        <source>&amp;Sell side</source>
+        <translation>매도(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="640"/>
+        <source>Su&amp;bmit order</source>
+        <translation>주문 전송(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="641"/>
+        <source>&amp;Refresh pending orders</source>
+        <translation>미체결 새로 고침(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="642"/>
+        <source>Re&amp;vise selected order…</source>
+        <translation>선택 주문 정정(&amp;V)…</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="643"/>
+        <source>&amp;Cancel selected order…</source>
+        <translation>선택 주문 취소(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="644"/>
+        <source>Order &amp;ticket</source>
+        <translation>주문창(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="645"/>
+        <source>&amp;Pending orders tab</source>
+        <translation>미체결 탭(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="646"/>
+        <source>&amp;Reservations tab</source>
+        <translation>예약주문 탭(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="647"/>
+        <source>Order &amp;activity tab</source>
+        <translation>주문 현황 탭(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="648"/>
+        <source>&amp;History tab</source>
+        <translation>주문 기록 탭(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="649"/>
+        <source>&amp;Confirm orders before sending</source>
+        <translation>전송 전 주문 확인(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="650"/>
+        <source>&amp;Order precautions…</source>
+        <translation>주문 착오방지 설정(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="653"/>
+        <source>&amp;Demo (built-in simulator)</source>
+        <translation>데모 - 내장 시뮬레이터(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="654"/>
+        <source>&amp;Paper trading</source>
+        <translation>모의투자(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="655"/>
+        <source>&amp;Real trading…</source>
+        <translation>실전투자(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="656"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>단축키(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="657"/>
+        <source>&amp;About kisdesk</source>
+        <translation>kisdesk 정보(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="685"/>
+        <source>Cancel the selected orders (in the grid)</source>
+        <translation>선택한 주문 취소(목록에서)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="686"/>
+        <source>Revise the selected order (in the grid)</source>
+        <translation>선택한 주문 정정(목록에서)</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="686"/>
+        <source>Enter or double-click</source>
+        <translation>Enter 또는 더블클릭</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="687"/>
+        <source>Submit from the ticket</source>
+        <translation>주문창에서 전송</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="687"/>
+        <source>Enter in a ticket field</source>
+        <translation>주문창 입력란에서 Enter</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="688"/>
+        <source>Close a dialog without acting</source>
+        <translation>아무것도 하지 않고 대화상자 닫기</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/menus.py" line="694"/>
+        <source>Keyboard shortcuts</source>
+        <translation>단축키</translation>
     </message>
 </context>
 <context>
@@ -1677,6 +1686,66 @@ Send it again now, as a new order?</source>
         <location filename="../../kisdesk/ui/reservations_tab.py" line="424"/>
         <source>Unexpected error: {error}</source>
         <translation>예상치 못한 오류: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/reservations_tab.py"/>
+        <source>Checking earlier reservations with KIS…</source>
+        <translation>이전 예약주문을 KIS와 대조하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/reservations_tab.py"/>
+        <source>KIS did not receive the earlier reservation. Send {symbol} {qty} shares again as a new reservation?</source>
+        <translation>KIS가 이전 예약주문을 받지 않았습니다. {symbol} {qty}주를 새 예약주문으로 다시 보내시겠습니까?</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/reservations_tab.py"/>
+        <source>KIS did not receive this change: reservation #{seq} is unchanged.</source>
+        <translation>KIS가 이 변경을 받지 않았습니다: 예약주문 #{seq}은(는) 그대로입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/reservations_tab.py"/>
+        <source>KIS did not receive this reservation. You may send it again.</source>
+        <translation>KIS가 이 예약주문을 받지 않았습니다. 다시 보낼 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/reservations_tab.py"/>
+        <source>New reservations are blocked: earlier ones could not be checked ({error}).</source>
+        <translation>새 예약주문이 차단되었습니다: 이전 예약주문을 확인하지 못했습니다({error}).</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/reservations_tab.py"/>
+        <source>Not sent: earlier reservations are still being checked with KIS.</source>
+        <translation>전송 안 됨: 이전 예약주문을 아직 KIS와 대조하는 중입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/reservations_tab.py"/>
+        <source>Not sent: {error}</source>
+        <translation>전송 안 됨: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/reservations_tab.py"/>
+        <source>Outcome unknown: checking with KIS — do not send again.</source>
+        <translation>결과 불명: KIS와 대조하는 중 — 다시 보내지 마세요.</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/reservations_tab.py"/>
+        <source>Rejected by KIS: {error}</source>
+        <translation>KIS 거부: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/reservations_tab.py"/>
+        <source>Send again</source>
+        <translation>다시 보내기</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/reservations_tab.py"/>
+        <source>Send again…</source>
+        <translation>다시 보내기…</translation>
+    </message>
+    <message>
+        <location filename="../../kisdesk/ui/reservations_tab.py"/>
+        <source>Several reservations match ({sequences}): check the list — do not send again.</source>
+        <translation>여러 예약주문이 일치합니다({sequences}): 목록을 확인하세요 — 다시 보내지 마세요.</translation>
     </message>
 </context>
 <context>

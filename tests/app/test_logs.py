@@ -42,15 +42,20 @@ ALL_SECRETS = (APPKEY, APPSECRET, TOKEN, APPROVAL_KEY, PERSONAL_SECRET)
 
 
 @pytest.fixture
-def logged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Path]:
+def logged(restored_logging: None, tmp_path: Path) -> Path:
     """setup_logging into tmp_path at DEBUG; afterwards the root logger is as pytest left it."""
+    return setup_logging(logging.DEBUG, tmp_path / "logs")
+
+
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    """Whatever the test sets up, the root logger is as pytest left it afterwards."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     quiet = {name: logging.getLogger(name).level for name in logs.QUIET_LOGGERS}
     forget_secrets()
-    path = setup_logging(logging.DEBUG, tmp_path / "logs")
     try:
-        yield path
+        yield
     finally:
         for handler in list(root.handlers):
             if handler not in handlers:
@@ -222,6 +227,63 @@ def test_a_broken_format_string_keeps_the_line(logged: Path, capsys: pytest.Capt
     logging.getLogger("kisdesk.test").warning("two args %s %s", TOKEN)  # one missing
     text, _err = _output(logged, capsys)
     assert "unformattable arguments" in text
+
+
+# --- start-up: stderr at once, the file after the first paint (issue 5) ---------------------------
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_records_before_the_file_opens_reach_it_redacted_and_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "logs"
+    logs.start_logging(logging.DEBUG, folder)
+    register_secret(TOKEN)
+    log = logging.getLogger("kisdesk.test")
+    log.info("first, token %s", TOKEN)
+    log.warning("second, %r", {"appkey": APPKEY})
+    assert not folder.exists()  # nothing touched the disk yet
+    err = capsys.readouterr().err
+    assert "first, token ***" in err  # stderr from the first record on, redacted
+    _assert_clean(err)
+
+    path = logs.open_log_file()
+    assert path == folder / "kisdesk.log"
+    assert logs.open_log_file() == path  # once open, it stays the same file
+    log.info("third")
+    text, err = _output(path, capsys)
+    lines = [line for line in text.splitlines() if "kisdesk.test" in line]
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "first, token ***",
+        """second, {'appkey': "***"}""",
+        "third",
+    ]
+    _assert_clean(text)
+    assert [type(h).__name__ for h in logging.getLogger().handlers].count("_EarlyRecords") == 0
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_records_kept_when_logging_shuts_down_still_reach_the_file(tmp_path: Path) -> None:
+    # The app closed (or failed) before its first paint: logging's exit hook closes every handler.
+    folder = tmp_path / "logs"
+    logs.start_logging(logging.INFO, folder, stderr_level=logging.CRITICAL)
+    register_secret(TOKEN)
+    logging.getLogger("kisdesk.test").error("before the paint %s", TOKEN)
+    for handler in list(logging.getLogger().handlers):
+        handler.close()
+    text = (folder / "kisdesk.log").read_text(encoding="utf-8")
+    assert "ERROR kisdesk.test: before the paint ***" in text
+    _assert_clean(text)
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_asking_for_the_log_file_before_the_paint_opens_it(tmp_path: Path) -> None:
+    # A crash report before the first paint names the file: it must exist and hold the lines.
+    logs.start_logging(logging.INFO, tmp_path / "logs", stderr_level=logging.CRITICAL)
+    logging.getLogger("kisdesk.test").warning("early")
+    path = logs.log_file()
+    assert path == tmp_path / "logs" / "kisdesk.log"
+    assert "WARNING kisdesk.test: early" in path.read_text(encoding="utf-8")
 
 
 def test_short_values_are_not_registered() -> None:

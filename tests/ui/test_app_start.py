@@ -77,9 +77,10 @@ def test_module_entry_point_paints_then_opens_the_demo_session(tmp_path: Path) -
 
 
 def test_quit_at_once_closes_cleanly_while_starting(tmp_path: Path) -> None:
-    # --quit-after 0 closes the window during start-up: the start is cancelled, nothing is left open.
+    # --quit-after 0 closes the window on the loop turn after its first paint: before its session,
+    # its event loop or its log file were opened. The records logged so far still reach the file.
     result = subprocess.run(
-        [sys.executable, "-m", "kisdesk", "--quit-after", "0"],
+        [sys.executable, "-m", "kisdesk", "--quit-after", "0", "--log-dir", str(tmp_path / "logs")],
         cwd=REPO_ROOT,
         env=_app_env(tmp_path),
         capture_output=True,
@@ -89,3 +90,5 @@ def test_quit_at_once_closes_cleanly_while_starting(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+    log = (tmp_path / "logs" / "kisdesk.log").read_text(encoding="utf-8")
+    assert log.index("main window painted") < log.index("main window closed before its session started")

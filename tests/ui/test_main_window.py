@@ -15,7 +15,8 @@ from kisdesk.api.enums import Env, Exchange, Side, TrFamily
 from kisdesk.app.secrets import MemoryStore, load_credentials
 from kisdesk.app.session import Session
 from kisdesk.ui.i18n import Language, save_language
-from kisdesk.ui.main_window import VENUE_KEY, MainWindow, open_main_window
+from kisdesk.ui.main_window import MainWindow, open_main_window
+from kisdesk.ui.session_widgets import VENUE_KEY
 from kisdesk.ui.status_panel import Connection
 from kisdesk.ui.theme import REAL_BANNER
 
@@ -136,7 +137,7 @@ def test_missing_credentials_open_the_dialog_then_switch(
         await asyncio.wait_for(task, 5)
 
     qloop.run_until_complete(request())
-    dialog = window.credentials_dialog
+    dialog = window.switcher.credentials_dialog
     assert dialog is not None
     assert dialog.isVisible()
     assert window.env_toggle.env is Env.DEMO
@@ -182,7 +183,7 @@ def test_side_shortcuts_and_the_shortcut_list(make_window, qtbot) -> None:
     assert window.ticket.buy_button.isChecked()
     window.set_side(Side.SELL)
     assert window.ticket.sell_button.isChecked()
-    dialog = window.show_shortcuts()
+    dialog = window.menus.show_shortcuts()
     assert not dialog.isModal()
     assert "F5" in dialog.findChild(type(window.status.env_label)).text()
 
@@ -217,11 +218,16 @@ def _check_starting(window: MainWindow) -> None:
     assert "데모 DEMO" in window.banner.text()
     assert "50000000-01" in window.banner.text()
     assert window.status.connection is Connection.CONNECTING
-    starting = window.starting_label
+    starting = window.startup.label
     assert starting is not None
     assert window.splitter.widget(0) is starting
     assert starting.isVisible()
     assert starting.text() == window.status.connection_label.text() == "connecting…"
+    # Set by name before the first paint (kisdesk/ui/startup.py): the values must still be these.
+    assert starting.alignment() == Qt.AlignmentFlag.AlignCenter
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    assert window.banner.account_label.alignment() == right
+    assert window.refusal_label.alignment() == right
     assert not window.buy_action.isEnabled()
     assert not window.refresh_action.isEnabled()
     assert window.switch_refusal() == "Wait for the current environment switch to finish."
@@ -255,14 +261,16 @@ def test_the_window_shows_before_its_session_then_becomes_ready(
         opened: list[bool] = []
         window.orders_open.connect(lambda: opened.append(True))
         _check_starting(window)
+        assert not ui_settings.contains("orders/confirm")  # showing a setting does not write it
+        assert window.confirm_action.isChecked()
         assert window.request_env(Env.PAPER) is None  # refused, with the reason above
         window.set_language(Language.ENGLISH)  # allowed while starting: nothing to rebuild yet
 
         await asyncio.wait_for(window.start(), 30)  # session, ticket and grid, first refresh
         assert window.is_ready
-        assert window.start_error is None
+        assert window.startup.error is None
         assert window.session.env is Env.DEMO
-        assert window.starting_label is None
+        assert window.startup.label is None
         assert window.splitter.widget(0) is window.ticket
         assert window.tabs.widget(0) is window.pending_panel
         assert window.tabs.widget(1) is window.reservations_tab
@@ -289,8 +297,8 @@ def test_closing_while_starting_opens_no_session(
         return window
 
     window = qloop.run_until_complete(scenario())
-    assert window.start_task is not None
-    assert window.start_task.done()
+    assert window.startup.task is not None
+    assert window.startup.task.done()
     assert not window.is_ready
     assert getattr(window, "session", None) is None
 
@@ -311,8 +319,8 @@ def test_a_session_that_cannot_open_leaves_the_window_saying_why(
 
     window = qloop.run_until_complete(scenario())
     assert not window.is_ready
-    assert window.start_error is not None
+    assert window.startup.error is not None
     assert window.status.connection is Connection.ERROR
-    assert window.starting_label is not None
-    assert window.start_error in window.starting_label.text()
+    assert window.startup.label is not None
+    assert window.startup.error in window.startup.label.text()
     assert not window.buy_action.isEnabled()
