@@ -6,7 +6,6 @@ enough to tell two key pairs apart in a log without revealing either.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Final
@@ -18,6 +17,8 @@ _ACCOUNT = re.compile(r"^(\d{8})-?(\d{2})$")
 
 def appkey_fingerprint(appkey: str) -> str:
     """First 16 hex digits of sha256(appkey): a stable, non-secret name for a key."""
+    import hashlib  # here: it loads libcrypto, and this module is imported before the first paint
+
     return hashlib.sha256(appkey.encode("utf-8")).hexdigest()[:16]
 
 
