@@ -3,7 +3,7 @@ list, revise and cancel, without a journal.
 
 The window does not call this directly: it goes through `ReservationIntentService`
 (kisdesk.app.reservation_intents), which journals each request around the `prepare_*` / `send_*`
-pair here. `place`, `revise` and `cancel` (prepare, then send) stay for scripts and the safety suite.
+pair here: there is deliberately no one-call place/revise/cancel that would skip the journal.
 
 KIS offers these in real trading only; on PAPER every call raises NotAvailableError before any
 request (the registry has no paper TR).
@@ -63,9 +63,6 @@ class ReservationService:
     ) -> ReservationOrderOutput:
         return await self._client.place_reservation(request, intent=intent)
 
-    async def place(self, ticket: ReservationTicket) -> ReservationOrderOutput:
-        return await self.send_place(self.prepare_place(ticket))
-
     async def list(
         self, start: date, end: date, *, include_cancelled: bool = False, symbol: str = ""
     ) -> list[ReservationRow]:
@@ -119,20 +116,3 @@ class ReservationService:
         if isinstance(request, ReservationReviseRequest):
             return await self._client.revise_reservation(request, intent=intent)
         return await self._client.cancel_reservation(request, intent=intent)
-
-    async def revise(
-        self,
-        row: ReservationRow,
-        *,
-        quantity: int,
-        price: Decimal,
-        division: ResvOrderDivision,
-        end_date: date | None = None,
-    ) -> ReservationReviseCancelOutput:
-        request = self.prepare_revise(
-            row, quantity=quantity, price=price, division=division, end_date=end_date
-        )
-        return await self.send_change(request)
-
-    async def cancel(self, row: ReservationRow) -> ReservationReviseCancelOutput:
-        return await self.send_change(self.prepare_cancel(row))

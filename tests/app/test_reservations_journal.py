@@ -213,7 +213,7 @@ async def test_two_matching_reservations_are_ambiguous_until_the_user_picks(
     rig: Rig, service: ReservationIntentService
 ) -> None:
     for _ in range(2):  # the same terms placed elsewhere (another app), within the skew margin
-        await service.wire.place(resv())
+        await service.wire.send_place(service.wire.prepare_place(resv()))
     fault(rig, FaultKind.DROP_BEFORE)
     intent = await service.place(resv())
     done = await service.settle(intent)

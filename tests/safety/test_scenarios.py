@@ -470,16 +470,16 @@ async def test_reservation_window_enforcement(tmp_path: Path, when: datetime, ac
         service = ReservationService(rig.client(), clock=rig.clock.now)
         resv = ReservationTicket(Env.REAL, "005930", Side.BUY, ResvOrderDivision.LIMIT, 1, Decimal("70000"))
         if accepted:
-            out = await service.place(resv)
+            out = await service.send_place(service.prepare_place(resv))
             assert out.sequence.strip()
             assert [e.order_no for e in rig.engine.ledger()] == [out.sequence]
         else:
             with pytest.raises(KisApiError) as caught:
-                await service.place(resv)
+                await service.send_place(service.prepare_place(resv))
             assert caught.value.msg1
             assert rig.engine.ledger() == []
-        # Reservations are not journaled (ReservationService calls the client directly): there is no
-        # journal row to map, so only the host's view is checked here.
+        # The host's window rule on the wire (no journal here): the journaled path is
+        # tests/app/test_reservations_journal.py.
         assert rig.wiretap.mismatches == 0
     finally:
         await rig.close()
