@@ -5,35 +5,26 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from kisdesk.api.enums import Exchange, Side
-from kisdesk.domain.pending import KST, OrderStatus, PendingOrder
+from kisdesk.api.enums import Side
+from kisdesk.domain.pending import OrderStatus, PendingOrder
 from kisdesk.domain.rules import Problem
 from kisdesk.ui.revise_dialog import ReviseDialog, ask_revise
 from kisdesk.ui.theme import SELL_COLOR
+from tests.domain.pending_samples import BASE
 
-ORDER = PendingOrder(
-    order_no="0030135001",
-    original_order_no="",
-    exchange=Exchange.NASD,
-    symbol="AAPL",
-    name="Apple",
+ORDER = replace(
+    BASE,
     side=Side.SELL,
-    quantity=10,
     filled=4,
     remaining=6,
     price=Decimal("114.87000000"),
     avg_fill_price=Decimal("114.87"),
-    order_date=None,
-    order_time=datetime(2026, 11, 22, 1, 6, 17, tzinfo=KST),
     status=OrderStatus.PARTIALLY_FILLED,
-    currency="USD",
-    algo_window="",
 )
 
 
