@@ -39,7 +39,7 @@ from kisdesk.api.models.auth import (
 )
 from kisdesk.api.ratelimit import Priority, RateLimiter
 from kisdesk.api.registry import ENDPOINTS, ApiId
-from kisdesk.api.transport import Kind, json_object, scrub, send, with_retries
+from kisdesk.api.transport import Kind, Link, json_object, scrub, with_retries
 
 _log = logging.getLogger("kisdesk.api")
 
@@ -127,7 +127,7 @@ class TokenManager:
         base_url: str | httpx.URL,
         credentials: Credentials,
         store: TokenStore,
-        http: httpx.AsyncClient,
+        link: Link,
         clock: Clock | None = None,
         *,
         limiter: RateLimiter | None = None,
@@ -142,7 +142,7 @@ class TokenManager:
         self._base = httpx.URL(str(base_url))
         self._credentials = credentials
         self._store = store
-        self._http = http
+        self._link = link
         self._clock: Clock = clock or SystemClock()
         self._limiter = limiter
         self.refresh_margin_s = refresh_margin_s
@@ -254,9 +254,9 @@ class TokenManager:
         content = json.dumps(body).encode("utf-8")
 
         async def attempt() -> dict[str, Any]:
-            request = self._http.build_request("POST", url, headers=TOKEN_HEADERS, content=content)
+            request = self._link.request("POST", url, TOKEN_HEADERS, content=content)
             async with self._limiter.slot(Priority.ORDER) if self._limiter else nullcontext():
-                response = await send(self._http, request, self._deadline_s, "")
+                response = await self._link.send(request, self._deadline_s, "")
             return self._decode(response)
 
         return await with_retries(Kind.TOKEN, attempt, self._clock)

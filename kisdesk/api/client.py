@@ -1,4 +1,4 @@
-"""`KisClient`: one environment, one account, one httpx.AsyncClient, one typed method per endpoint.
+"""`KisClient`: one environment, one account, one HTTP link to its host, one typed method per endpoint.
 
 Every request takes the same path (`_fetch`): isolation check, token, rate-limit slot, one HTTP
 exchange under a deadline, `transport.unwrap`, and the retry table of `transport`. The methods
@@ -55,7 +55,7 @@ from kisdesk.api.registry import (
     revise_cancel_tr_id,
     simple_tr_id,
 )
-from kisdesk.api.transport import TOKEN_INVALID_CODES, Kind, send, unwrap, with_retries
+from kisdesk.api.transport import TOKEN_INVALID_CODES, Kind, Link, unwrap, with_retries
 
 JSON_CONTENT_TYPE: Final = "application/json; charset=utf-8"
 DEFAULT_TIMEOUT: Final = httpx.Timeout(connect=5.0, read=10.0, write=10.0, pool=5.0)
@@ -110,16 +110,16 @@ class KisClient:
         self.limiter = RateLimiter(rate_per_s or DEFAULT_RATES[env], clock=self._clock)
         # Endpoint URLs joined once: httpx.URL.join re-parses both URLs (~60 µs a request).
         self._urls: dict[ApiId, httpx.URL] = {}
+        # Isolation verdicts per (API, TR ID): the URL of an API is fixed for this client.
+        self._checked: set[tuple[ApiId, str]] = set()
         # TLS verification is httpx's default and is never switched off (order-safety.md row 19).
-        self._http = httpx.AsyncClient(
-            timeout=timeout or DEFAULT_TIMEOUT, transport=transport, follow_redirects=False
-        )
+        self._link = Link(self.base_url, timeout=timeout or DEFAULT_TIMEOUT, transport=transport)
         self.tokens = TokenManager(
             env,
             self.base_url,
             credentials,
             token_store,
-            self._http,
+            self._link,
             self._clock,
             limiter=self.limiter,
             refresh_margin_s=token_refresh_margin_s,
@@ -139,7 +139,7 @@ class KisClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._link.aclose()
 
     # --- tokens ---------------------------------------------------------------------------------
 
@@ -321,22 +321,24 @@ class KisClient:
         url = self._urls.get(call.api_id)
         if url is None:
             url = self._urls[call.api_id] = self.base_url.join(endpoint.path)
-        check_request(self.env, self.base_url, url, call.tr_id)  # before the token: nothing leaves
+        if (call.api_id, call.tr_id) not in self._checked:  # before the token: nothing leaves
+            check_request(self.env, self.base_url, url, call.tr_id)
+            self._checked.add((call.api_id, call.tr_id))
         token = await self._token_for(call)
         priority = Priority.ORDER if call.kind is Kind.ORDER else Priority.QUERY
         async with self.limiter.slot(priority):
             # Built once admitted: a burst of requests queued at the limiter then costs the loop
             # almost nothing until each one's turn (P2: 100 orders started in one loop pass).
-            request = self._http.build_request(
+            request = self._link.request(
                 endpoint.method,
                 url,
+                self._headers(call, token),
                 params=call.params,
-                headers=self._headers(call, token),
                 content=None
                 if call.body is None
                 else json.dumps(call.body, ensure_ascii=False).encode("utf-8"),
             )
-            response = await send(self._http, request, self._deadline_s, call.tr_id)
+            response = await self._link.send(request, self._deadline_s, call.tr_id)
         try:
             return unwrap(response, call.tr_id, (*self._secrets, token)), response.headers
         except KisAuthError as exc:

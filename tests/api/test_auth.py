@@ -8,8 +8,10 @@ import httpx
 import pytest
 
 from kisdesk.api.auth import AccessToken, MemoryTokenStore, TokenManager, token_store_key
+from kisdesk.api.client import DEFAULT_TIMEOUT
 from kisdesk.api.enums import Env, Exchange
 from kisdesk.api.errors import KisAuthError, KisTokenThrottledError
+from kisdesk.api.transport import Link
 from tests.api.kis_fakes import APPKEY, APPSECRET, FakeKis, body_of, kis_error, ok
 
 PRICE = "/uapi/overseas-price/v1/quotations/price"
@@ -17,40 +19,43 @@ AAPL = (Exchange.NASD, "AAPL")
 QUOTE = {"last": "190.5", "base": "189.0", "zdiv": "4"}
 
 
-@pytest.fixture
-async def http_for(kis: FakeKis):
-    clients: list[httpx.AsyncClient] = []
+BASE = httpx.URL("https://openapi.koreainvestment.com:9443")
 
-    def make() -> httpx.AsyncClient:
-        clients.append(httpx.AsyncClient(transport=httpx.MockTransport(kis)))
-        return clients[-1]
+
+@pytest.fixture
+async def link_for(kis: FakeKis):
+    links: list[Link] = []
+
+    def make() -> Link:
+        links.append(Link(BASE, timeout=DEFAULT_TIMEOUT, transport=httpx.MockTransport(kis)))
+        return links[-1]
 
     yield make
-    for client in clients:
-        await client.aclose()
+    for link in links:
+        await link.aclose()
 
 
-def _manager(creds, kis: FakeKis, http_for, store=None, **kwargs) -> TokenManager:
+def _manager(creds, kis: FakeKis, link_for, store=None, **kwargs) -> TokenManager:
     return TokenManager(
         Env.REAL,
-        "https://openapi.koreainvestment.com:9443",
+        BASE,
         creds,
         store if store is not None else MemoryTokenStore(),
-        http_for(),
+        link_for(),
         kis.clock,
         **kwargs,
     )
 
 
-async def test_ten_concurrent_callers_share_one_issuance(creds, kis, http_for) -> None:
-    manager = _manager(creds, kis, http_for)
+async def test_ten_concurrent_callers_share_one_issuance(creds, kis, link_for) -> None:
+    manager = _manager(creds, kis, link_for)
     tokens = await asyncio.gather(*(manager.token() for _ in range(10)))
     assert kis.token_calls == 1
     assert len(set(tokens)) == 1
 
 
-async def test_token_request_is_the_spec_body(creds, kis, http_for) -> None:
-    await _manager(creds, kis, http_for).token()
+async def test_token_request_is_the_spec_body(creds, kis, link_for) -> None:
+    await _manager(creds, kis, link_for).token()
     (request,) = kis.requests
     assert request.method == "POST"
     assert str(request.url) == "https://openapi.koreainvestment.com:9443/oauth2/tokenP"
@@ -69,9 +74,9 @@ async def test_token_is_reused_from_the_store_across_client_instances(kis, make_
     assert len({r.headers["authorization"] for r in kis.business}) == 1
 
 
-async def test_store_key_names_env_and_key_hash_not_the_key(creds, kis, http_for) -> None:
+async def test_store_key_names_env_and_key_hash_not_the_key(creds, kis, link_for) -> None:
     store = MemoryTokenStore()
-    await _manager(creds, kis, http_for, store).token()
+    await _manager(creds, kis, link_for, store).token()
     key = token_store_key(Env.REAL, APPKEY)
     assert key == f"token:real:{hashlib.sha256(APPKEY.encode()).hexdigest()[:16]}"
     record = store.get(key)
@@ -81,8 +86,8 @@ async def test_store_key_names_env_and_key_hash_not_the_key(creds, kis, http_for
     assert set(json.loads(record)) == {"token", "expires_at", "issued_at", "last_issuance"}
 
 
-async def test_at_most_one_issuance_per_minute(creds, kis, http_for) -> None:
-    manager = _manager(creds, kis, http_for)
+async def test_at_most_one_issuance_per_minute(creds, kis, link_for) -> None:
+    manager = _manager(creds, kis, link_for)
     first = await manager.token()
     await manager.invalidate()
     second = await manager.token()  # needed at once, but allowed only a minute later
@@ -90,18 +95,18 @@ async def test_at_most_one_issuance_per_minute(creds, kis, http_for) -> None:
     assert kis.token_times[1] - kis.token_times[0] >= 60
 
 
-async def test_a_restart_respects_the_persisted_issuance_time(creds, kis, http_for) -> None:
+async def test_a_restart_respects_the_persisted_issuance_time(creds, kis, link_for) -> None:
     store = MemoryTokenStore()
-    earlier = _manager(creds, kis, http_for, store)
+    earlier = _manager(creds, kis, link_for, store)
     await earlier.token()
     await earlier.invalidate()
-    await _manager(creds, kis, http_for, store).token()  # a new process, same store
+    await _manager(creds, kis, link_for, store).token()  # a new process, same store
     assert kis.token_times[1] - kis.token_times[0] >= 60
 
 
-async def test_refresh_when_less_than_the_margin_remains(creds, kis, http_for) -> None:
+async def test_refresh_when_less_than_the_margin_remains(creds, kis, link_for) -> None:
     kis.expires_in = 3600
-    manager = _manager(creds, kis, http_for, refresh_margin_s=600)
+    manager = _manager(creds, kis, link_for, refresh_margin_s=600)
     first = await manager.get()
     kis.clock.now += 2999
     assert (await manager.get()) == first
@@ -110,9 +115,9 @@ async def test_refresh_when_less_than_the_margin_remains(creds, kis, http_for) -
     assert kis.token_calls == 2
 
 
-async def test_expiry_is_receipt_time_plus_expires_in(creds, kis, http_for) -> None:
+async def test_expiry_is_receipt_time_plus_expires_in(creds, kis, link_for) -> None:
     kis.expires_in = 86_400
-    token = await _manager(creds, kis, http_for).get()
+    token = await _manager(creds, kis, link_for).get()
     assert token.expires_at == kis.clock.time() + 86_400
     assert token.token not in repr(token)
 
@@ -134,7 +139,7 @@ async def test_a_second_expired_answer_is_final(kis, make_client) -> None:
     assert (len(kis.business), kis.token_calls) == (2, 2)
 
 
-async def test_throttled_issuance_raises_and_is_remembered(creds, kis, http_for) -> None:
+async def test_throttled_issuance_raises_and_is_remembered(creds, kis, link_for) -> None:
     throttled = {
         "error_code": "EGW00133",
         "error_description": "접근토큰 발급 잠시 후 다시 시도하세요(1분당 1회)",
@@ -142,26 +147,26 @@ async def test_throttled_issuance_raises_and_is_remembered(creds, kis, http_for)
     kis.on(FakeKis.TOKEN_PATH, httpx.Response(403, json=throttled))
     store = MemoryTokenStore()
     with pytest.raises(KisTokenThrottledError) as info:
-        await _manager(creds, kis, http_for, store).token()
+        await _manager(creds, kis, link_for, store).token()
     assert (info.value.msg_cd, info.value.status) == ("EGW00133", 403)
     record = json.loads(store.get(token_store_key(Env.REAL, APPKEY)) or "{}")
     assert record["last_issuance"] == kis.clock.time()
 
 
-async def test_token_endpoint_error_never_shows_secrets(creds, kis, http_for) -> None:
+async def test_token_endpoint_error_never_shows_secrets(creds, kis, link_for) -> None:
     echo = {"error_code": "EGW00105", "error_description": f"bad appsecret {APPSECRET} for {APPKEY}"}
     kis.on(FakeKis.TOKEN_PATH, httpx.Response(403, json=echo))
     with pytest.raises(KisAuthError) as info:
-        await _manager(creds, kis, http_for).token()
+        await _manager(creds, kis, link_for).token()
     assert type(info.value) is KisAuthError
     assert APPSECRET not in str(info.value)
     assert APPKEY not in str(info.value)
 
 
-async def test_revoke_sends_the_token_and_clears_the_store(creds, kis, http_for) -> None:
+async def test_revoke_sends_the_token_and_clears_the_store(creds, kis, link_for) -> None:
     kis.on("/oauth2/revokeP", httpx.Response(200, json={"code": "200", "message": "ok"}))
     store = MemoryTokenStore()
-    manager = _manager(creds, kis, http_for, store)
+    manager = _manager(creds, kis, link_for, store)
     token = await manager.token()
     await manager.revoke()
     revoke = kis.requests[-1]
@@ -169,16 +174,16 @@ async def test_revoke_sends_the_token_and_clears_the_store(creds, kis, http_for)
     assert store.get(manager.key) is None
 
 
-async def test_invalidate_ignores_a_token_that_was_already_replaced(creds, kis, http_for) -> None:
-    manager = _manager(creds, kis, http_for)
+async def test_invalidate_ignores_a_token_that_was_already_replaced(creds, kis, link_for) -> None:
+    manager = _manager(creds, kis, link_for)
     current = await manager.token()
     await manager.invalidate("an-older-token")
     assert await manager.token() == current
     assert kis.token_calls == 1
 
 
-async def test_a_cancelled_caller_does_not_cancel_the_shared_issuance(creds, kis, http_for) -> None:
-    manager = _manager(creds, kis, http_for)
+async def test_a_cancelled_caller_does_not_cancel_the_shared_issuance(creds, kis, link_for) -> None:
+    manager = _manager(creds, kis, link_for)
     impatient = asyncio.create_task(manager.token())
     patient = asyncio.create_task(manager.token())
     await asyncio.sleep(0)

@@ -437,6 +437,23 @@ def test_every_request_is_checked_for_host_and_tr_family() -> None:
         check_request(Env.PAPER, paper, real.join("/x"), "VTTT1002U")
 
 
+async def test_a_client_refuses_a_tr_of_the_other_family_unsent_every_time(kis: FakeKis, make_client) -> None:
+    from kisdesk.api.client import _Call
+    from kisdesk.api.registry import ApiId
+    from kisdesk.api.transport import Kind
+
+    kis.on(ORDER, ok(ACK))
+    client = make_client(kis)  # real
+    paper_buy = _Call(ApiId.OVERSEAS_ORDER, "VTTT1002U", Kind.ORDER, body=BUY_AAPL.to_wire())
+    for _ in range(2):  # a refusal is not remembered as a pass
+        with pytest.raises(IsolationError, match="not a real-family TR"):
+            await client._fetch_json(paper_buy)
+    assert kis.requests == []
+    await client.place_order(BUY_AAPL, Side.BUY)
+    await client.place_order(BUY_AAPL, Side.BUY)
+    assert len(kis.business) == 2
+
+
 async def test_an_order_for_another_account_is_refused_unsent(kis: FakeKis, make_client) -> None:
     with pytest.raises(IsolationError):
         await make_client(kis).place_order(BUY_AAPL.model_copy(update={"account": "87654321"}), Side.BUY)
@@ -545,7 +562,7 @@ def test_no_code_path_disables_tls_verification() -> None:
 async def test_context_manager_closes_the_http_client(kis: FakeKis, make_client) -> None:
     async with make_client(kis) as client:
         pass
-    assert client._http.is_closed
+    assert client._link.is_closed
 
 
 # --- connect phase vs sent: httpcore's trace events -----------------------------------------------
@@ -606,8 +623,6 @@ async def test_the_deadline_or_a_failure_before_the_headers_means_nothing_was_se
 
 
 async def test_the_trace_of_a_caller_still_gets_every_event(kis: FakeKis, make_client) -> None:
-    from kisdesk.api.transport import send
-
     seen: list[str] = []
 
     async def mine(name: str, info: dict[str, object]) -> None:
@@ -618,5 +633,5 @@ async def test_the_trace_of_a_caller_still_gets_every_event(kis: FakeKis, make_c
         "POST", "https://openapi.koreainvestment.com:9443" + ORDER, extensions={"trace": mine}
     )
     with pytest.raises(KisOutcomeUnknownError):
-        await send(client._http, request, 1.0, "TTTT1002U")
+        await client._link.send(request, 1.0, "TTTT1002U")
     assert seen == list(SENDING)

@@ -5,7 +5,10 @@
 The same order (buy 1 AAPL at 1.00, NASD) goes to the simulator on 127.0.0.1 three ways:
 * `KisClient.place_order` (isolation check, token, rate-limit slot, deadline, unwrap, pydantic model);
 * `httpx.AsyncClient.post` with hand-built headers and `response.json()`, on the same asyncio loop;
-* `requests.Session.post` built the way the official KIS samples do it, synchronously.
+* `requests.Session.post` built the way the official KIS samples do it, synchronously;
+* httpx's transport alone (`AsyncHTTPTransport.handle_async_request`), the floor under any httpx
+  client. KisClient drives httpx at this level (`transport.Link`), which is why it can beat the raw
+  AsyncClient: "KisClient − transport floor" is the cost of everything kisdesk adds.
 Calls are sequential and interleaved in rounds (the order of the three rotates each round), after a
 warm-up, so drift of the machine or of the host hits all three alike. The host's rate limit is
 raised so no pacing is measured, and its book never advances, so the per-request cost on the host
@@ -53,6 +56,7 @@ from tests.bench._common import (
 BENCH = "P1"
 UNLIMITED = 1_000_000  # requests per second: pacing is not what P1 measures
 GOAL_RATIO = 1.1
+TRANSPORT = "httpx transport alone (floor)"
 
 
 def _order_request() -> OverseasOrderRequest:
@@ -75,6 +79,8 @@ async def _measure(url: str, token: str, calls: int, round_size: int, warmup: in
     order_url = url + ORDER_PATH
     request = _order_request()
     session = requests.Session()
+    floor = httpx.AsyncHTTPTransport()
+    floor_url = httpx.URL(order_url)
     async with (
         KisClient(
             Env.DEMO,
@@ -102,10 +108,24 @@ async def _measure(url: str, token: str, calls: int, round_size: int, warmup: in
             if response.json()["rt_cd"] != "0":
                 raise RuntimeError(response.text)
 
+        async def via_transport() -> None:
+            headers = raw_headers(token, BUY_TR)
+            request = httpx.Request(
+                "POST", floor_url, headers=headers, content=json.dumps(ORDER_BODY).encode()
+            )
+            response = await floor.handle_async_request(request)
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            if response.json()["rt_cd"] != "0":
+                raise RuntimeError(response.text)
+
         clients: dict[str, Callable[[], Awaitable[None]]] = {
             "KisClient": via_kisclient,
             "raw httpx.AsyncClient": via_httpx,
             "requests.Session (official-sample style)": via_requests,
+            TRANSPORT: via_transport,
         }
         for call in clients.values():
             for _ in range(warmup):
@@ -115,13 +135,14 @@ async def _measure(url: str, token: str, calls: int, round_size: int, warmup: in
         rounds = max(1, -(-calls // round_size))
         for r in range(rounds):
             size = min(round_size, calls - r * round_size)
-            for name in names[r % 3 :] + names[: r % 3]:  # rotate who goes first
+            for name in names[r % len(names) :] + names[: r % len(names)]:  # rotate who goes first
                 call, out = clients[name], samples[name]
                 for _ in range(size):
                     started = time.perf_counter_ns()
                     await call()
                     out.append((time.perf_counter_ns() - started) / 1000)
     session.close()
+    await floor.aclose()
     return samples
 
 
@@ -202,7 +223,7 @@ def run(calls: int = 1000, round_size: int = 20, warmup: int = 50) -> list[Figur
     cpu_kis, cpu_raw = asyncio.run(_measure_cpu(calls, warmup))
     if refused:
         raise RuntimeError(f"the host refused {refused} requests: pacing would be measured")
-    kis, raw, sync = samples.values()
+    kis, raw, sync, bare = samples.values()
     raw_med, raw_p99 = median(raw), percentile(raw, 99)
     figures: list[Figure] = []
     for name, values in samples.items():
@@ -213,6 +234,7 @@ def run(calls: int = 1000, round_size: int = 20, warmup: int = 50) -> list[Figur
         Figure(BENCH, "KisClient / raw httpx, median", ratio, "×", f"≤ {GOAL_RATIO}×", ratio <= GOAL_RATIO),
         Figure(BENCH, "KisClient / raw httpx, p99", percentile(kis, 99) / raw_p99, "×"),
         Figure(BENCH, "requests / raw httpx, median", median(sync) / raw_med, "×"),
+        Figure(BENCH, "KisClient − transport floor, median", median(kis) - median(bare), "µs"),
         Figure(BENCH, "no socket (MockTransport): KisClient median", cpu_kis, "µs"),
         Figure(BENCH, "no socket (MockTransport): raw httpx median", cpu_raw, "µs"),
     ]

@@ -30,11 +30,11 @@ from typing import Any
 
 import httpx
 
-import kisdesk.api.client as client_module
 import kisdesk.app.journal as journal_module
 from kisdesk.api.client import KisClient
 from kisdesk.api.credentials import Account, Credentials
 from kisdesk.api.enums import Env, Exchange, OrderDivision, Side
+from kisdesk.api.transport import Link
 from kisdesk.app.intents import IntentService
 from kisdesk.app.journal import Journal
 from kisdesk.app.orders import OrderService
@@ -95,15 +95,15 @@ def install_kill_hooks(point: str) -> None:
 
         journal_module._event = event  # type: ignore[assignment]
     elif point == "after_post":
-        real_send = client_module.send  # type: ignore[attr-defined]
+        real_send = Link.send
 
-        async def send(http: httpx.AsyncClient, request: httpx.Request, *args: Any) -> httpx.Response:
-            response = await real_send(http, request, *args)
+        async def send(link: Link, request: httpx.Request, deadline_s: float, tr_id: str) -> httpx.Response:
+            response = await real_send(link, request, deadline_s, tr_id)
             if request.method == "POST" and request.url.path == ORDER_PATH:
                 die()
             return response
 
-        client_module.send = send  # type: ignore[attr-defined,assignment]
+        Link.send = send  # type: ignore[method-assign,assignment]
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
