@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import importlib
 import math
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +57,22 @@ def test_p5_startup_runs_without_timing_the_bundles() -> None:
     figures = bench.run(rows=50, cold=0, warm=0)
     _check(figures, "P5")
     assert any("RSS" in f.name and isinstance(f.value, float) for f in figures)
+
+
+def test_the_bare_window_paints_before_it_quits() -> None:
+    """P5's baseline must paint, as kisdesk does, before `--quit-after 0` closes it."""
+    bench = importlib.import_module("tests.bench.bench_p5_startup")
+    script = Path(str(bench.__file__)).with_name("bare_window.py")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, str(script), "--quit-after", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert bench.BARE_PAINTED_LINE in done.stderr
 
 
 def test_run_all_knows_every_bench() -> None:

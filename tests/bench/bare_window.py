@@ -3,7 +3,10 @@
     python tests/bench/bare_window.py [--quit-after SECONDS]
 
 It does what kisdesk's start-up does minus kisdesk: QApplication, one QMainWindow with a label,
-show, run the event loop, quit after `--quit-after` seconds (0: after the first loop turn).
+show, run the event loop. As in kisdesk, `--quit-after` counts from the window's first paint (0: close
+on the loop turn after it), and the first paint writes a line to stderr (PAINTED_LINE; kisdesk logs
+"main window painted" there), so P5 times both launch to first paint, and launch to exit, alike.
+Closing on the first loop turn instead, as this baseline once did, exits before Qt has painted.
 """
 
 from __future__ import annotations
@@ -11,8 +14,25 @@ from __future__ import annotations
 import argparse
 import sys
 
-from PySide6.QtCore import QTimer  # noqa: TID251  (a Qt-only baseline)
+from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: TID251  (a Qt-only baseline)
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow  # noqa: TID251
+
+PAINTED_LINE = "bare window painted"
+
+
+class FirstPaint(QObject):
+    def __init__(self, quit_after: float | None) -> None:
+        super().__init__()
+        self._quit_after = quit_after
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802  (Qt override)
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            sys.stderr.write(PAINTED_LINE + "\n")
+            sys.stderr.flush()
+            if self._quit_after is not None and isinstance(watched, QMainWindow):
+                QTimer.singleShot(int(self._quit_after * 1000), watched.close)
+        return False
 
 
 def main() -> int:
@@ -24,9 +44,9 @@ def main() -> int:
     window.setWindowTitle("bare")
     window.setCentralWidget(QLabel("bare PySide6 window"))
     window.resize(1200, 800)
+    watcher = FirstPaint(args.quit_after)
+    window.installEventFilter(watcher)
     window.show()
-    if args.quit_after is not None:
-        QTimer.singleShot(int(args.quit_after * 1000), window.close)
     code = app.exec()
     del window
     return code
