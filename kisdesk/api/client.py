@@ -99,9 +99,9 @@ class KisClient:
         token_refresh_margin_s: float = 600.0,
         on_token: Callable[[str], None] | None = None,
     ) -> None:
-        self.env = env
+        self._env = env
         self.account = account
-        self.base_url = resolve_base_url(env, base_url)  # raises before any socket exists
+        self._base_url = resolve_base_url(env, base_url)  # raises before any socket exists
         self._credentials = credentials
         self._secrets = credentials.secrets()
         self._cust_type = cust_type
@@ -126,6 +126,15 @@ class KisClient:
             deadline_s=deadline_s,
             on_token=on_token,
         )
+
+    # Read-only: the per-client isolation verdicts (`_checked`) hold only while neither changes.
+    @property
+    def env(self) -> Env:
+        return self._env
+
+    @property
+    def base_url(self) -> httpx.URL:
+        return self._base_url
 
     def __repr__(self) -> str:
         return f"KisClient(env={self.env.value}, host={self.base_url.host}, account={self.account})"

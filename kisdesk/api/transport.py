@@ -191,12 +191,18 @@ class WireTrace:
 
     async def __call__(self, name: str, info: dict[str, Any]) -> None:
         self.seen = True
-        if name.endswith(".send_request_headers.started"):
+        if name.endswith(".send_request_headers.started") and not _is_tunnel(info):
             self.sending = True
             if self._chained is None and self._extensions is not None:
                 self._extensions.pop("trace", None)
         if self._chained is not None:
             await self._chained(name, info)
+
+
+def _is_tunnel(info: dict[str, Any]) -> bool:
+    """A proxy's CONNECT: its headers going out carry nothing of the request to KIS."""
+    request = info.get("request")
+    return getattr(request, "method", None) == b"CONNECT"
 
 
 # What httpx.AsyncClient would add to every request; `Link` sends these itself.
@@ -210,9 +216,14 @@ BASE_HEADERS: Final[Mapping[str, str]] = {
 def proxy_for(url: httpx.URL) -> str | None:
     """The proxy the environment names for `url` (HTTPS_PROXY, NO_PROXY …), as httpx would use it.
 
-    The simulator on loopback is never proxied: a proxy there could only break the demo.
+    The simulator on loopback is never proxied: a proxy there could only break the demo. NO_PROXY
+    is read from the environment only: `urllib.request.proxy_bypass` may resolve the host (Windows,
+    macOS), a blocking DNS lookup where clients are built, on the GUI's loop.
     """
-    if url.host in LOOPBACK_HOSTS or urllib.request.proxy_bypass(url.host):
+    if url.host in LOOPBACK_HOSTS:
+        return None
+    # In CPython's urllib since Python 2, but not in typeshed's stubs.
+    if urllib.request.proxy_bypass_environment(url.host):  # type: ignore[attr-defined]
         return None
     proxies = urllib.request.getproxies()
     proxy = proxies.get(url.scheme) or proxies.get("all")
@@ -283,6 +294,7 @@ class Link:
             raise RuntimeError("this KIS link is closed")
         started = time.monotonic()
         extensions = {**request.extensions}
+        extensions.setdefault("timeout", self._timeout)  # a request not built by `request()`
         wire = extensions["trace"] = WireTrace(extensions.get("trace"), extensions)
         request.extensions = extensions
         try:

@@ -454,6 +454,18 @@ async def test_a_client_refuses_a_tr_of_the_other_family_unsent_every_time(kis: 
     assert len(kis.business) == 2
 
 
+def test_a_clients_environment_and_host_cannot_be_changed(creds) -> None:
+    from kisdesk.api.auth import MemoryTokenStore
+    from kisdesk.api.client import KisClient
+    from tests.api.kis_fakes import ACCOUNT
+
+    client = KisClient(Env.REAL, creds, ACCOUNT, token_store=MemoryTokenStore())
+    with pytest.raises(AttributeError):
+        client.env = Env.PAPER  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        client.base_url = httpx.URL("https://openapivts.koreainvestment.com:29443")  # type: ignore[misc]
+
+
 async def test_an_order_for_another_account_is_refused_unsent(kis: FakeKis, make_client) -> None:
     with pytest.raises(IsolationError):
         await make_client(kis).place_order(BUY_AAPL.model_copy(update={"account": "87654321"}), Side.BUY)

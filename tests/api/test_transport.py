@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,20 +15,34 @@ import pytest
 from kisdesk import __version__
 from kisdesk.api import transport
 from kisdesk.api.client import DEFAULT_TIMEOUT
-from kisdesk.api.errors import KisHttpError
+from kisdesk.api.errors import KisConnectError, KisHttpError, KisOutcomeUnknownError
 from kisdesk.api.transport import BASE_HEADERS, Link, WireTrace, proxy_for, unwrap
 
 OFFICIAL = httpx.URL("https://openapi.koreainvestment.com:9443")
 ENVELOPE = {"rt_cd": "0", "msg_cd": "APBK0013", "msg1": "ok", "output": {"ODNO": "0000004336"}}
 
 
-@pytest.fixture
-async def http_host() -> AsyncIterator[httpx.URL]:
-    """A loopback HTTP/1.1 host answering every request with ENVELOPE, keeping connections alive."""
-    body = json.dumps(ENVELOPE).encode()
-    head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(body)
+class LoopbackHost:
+    """A loopback HTTP/1.1 host: answers ENVELOPE (keeping the connection), or misbehaves on cue."""
 
-    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(self) -> None:
+        self.behaviour = "answer"  # or "close" (read the request, then hang up) or "stall" (half a body)
+        self.requests = 0
+        self.url = httpx.URL("http://127.0.0.1:9/")
+        self._server: asyncio.Server | None = None
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.url = httpx.URL(f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}/")
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        body = json.dumps(ENVELOPE).encode()
+        head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(body)
         try:
             while True:
                 headers = await reader.readuntil(b"\r\n\r\n")
@@ -40,18 +55,33 @@ async def http_host() -> AsyncIterator[httpx.URL]:
                     0,
                 )
                 await reader.readexactly(length)
+                self.requests += 1
+                if self.behaviour == "close":
+                    return
+                if self.behaviour == "stall":
+                    writer.write(head + body[:5])
+                    await writer.drain()
+                    await asyncio.sleep(30)
+                    return
                 writer.write(head + body)
                 await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
             pass
         finally:
             writer.close()
 
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    yield httpx.URL(f"http://127.0.0.1:{port}/")
-    server.close()
-    await server.wait_closed()
+
+@pytest.fixture
+async def host() -> AsyncIterator[LoopbackHost]:
+    served = LoopbackHost()
+    await served.start()
+    yield served
+    await served.stop()
+
+
+@pytest.fixture
+async def http_host(host: LoopbackHost) -> httpx.URL:
+    return host.url
 
 
 async def test_requests_carry_the_base_headers_and_the_timeouts() -> None:
@@ -156,6 +186,59 @@ async def test_over_a_real_socket_the_trace_stops_once_sending(
     assert events[0][-2:] == ["http11.send_request_headers.started", "http11.send_request_headers.complete"]
     assert events[0][0] == "connection.connect_tcp.started"
     assert events[1] == events[2] == events[0][-2:]
+
+
+@pytest.mark.parametrize("behaviour", ["close", "stall"])
+async def test_a_request_on_a_new_connection_that_got_out_is_outcome_unknown(
+    host: LoopbackHost, behaviour: str
+) -> None:
+    """Over a real socket, on a fresh connection (connect events first): the trace must not have
+    left before the headers went out, or this would read as "nothing was sent"."""
+    host.behaviour = behaviour
+    link = Link(host.url, timeout=DEFAULT_TIMEOUT)
+    request = link.request("POST", host.url.join("/order"), {"tr_id": "T"}, content=b"{}")
+    with pytest.raises(KisOutcomeUnknownError):
+        await link.send(request, 0.3, "T")
+    assert host.requests == 1
+    pool = link._transport._pool  # type: ignore[attr-defined]
+    assert pool.connections == []  # the broken connection was dropped, not pooled
+    await link.aclose()
+
+
+async def test_a_host_that_refuses_the_connection_got_nothing() -> None:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nobody listens there now
+    url = httpx.URL(f"http://127.0.0.1:{port}/")
+    link = Link(url, timeout=DEFAULT_TIMEOUT)
+    with pytest.raises(KisConnectError):
+        await link.send(link.request("POST", url.join("/order"), {}, content=b"{}"), 1.0, "T")
+    await link.aclose()
+
+
+async def test_a_proxy_tunnel_is_not_the_request_going_out() -> None:
+    class Tunnel:
+        method = b"CONNECT"
+
+    extensions: dict[str, Any] = {}
+    wire = extensions["trace"] = WireTrace(None, extensions)
+    await wire("http11.send_request_headers.started", {"request": Tunnel()})
+    assert wire.nothing_sent  # a proxy refusing the CONNECT leaves the order unsent: retryable
+    assert extensions["trace"] is wire
+
+
+async def test_a_request_built_elsewhere_still_gets_the_timeouts() -> None:
+    seen: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(request.extensions))
+        return httpx.Response(200, json=ENVELOPE)
+
+    link = Link(OFFICIAL, timeout=DEFAULT_TIMEOUT, transport=httpx.MockTransport(handler))
+    await link.send(httpx.Request("GET", OFFICIAL.join("/x")), 1.0, "T")
+    assert seen[0]["timeout"] == DEFAULT_TIMEOUT.as_dict()
+    await link.aclose()
 
 
 # --- proxies from the environment ------------------------------------------------------------------
