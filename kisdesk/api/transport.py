@@ -27,6 +27,7 @@ from typing import Any, Final, TypeVar
 import httpx
 
 from kisdesk import __version__
+from kisdesk.api import stepwise
 from kisdesk.api.clock import Clock
 from kisdesk.api.errors import (
     KisApiError,
@@ -339,10 +340,13 @@ def _where(request: httpx.Request) -> str:
     return f"{request.method} {request.url.path}"
 
 
-def unwrap(response: httpx.Response, tr_id: str, secrets: tuple[str, ...]) -> dict[str, Any]:
-    """The JSON object of a successful KIS answer; any other answer raises the matching KisError."""
+async def unwrap(response: httpx.Response, tr_id: str, secrets: tuple[str, ...]) -> dict[str, Any]:
+    """The JSON object of a successful KIS answer; any other answer raises the matching KisError.
+
+    A large body is decoded a step at a time (`read_json_object`), the loop turning in between.
+    """
     status = response.status_code
-    data = json_object(response)
+    data = await read_json_object(response)
     if data is not None and ("rt_cd" in data or "error_code" in data):
         rt_cd = str(data.get("rt_cd", ""))
         if response.is_success and rt_cd == "0":
@@ -363,6 +367,17 @@ def _api_error(code: str) -> type[KisApiError]:
     if code in UNCERTAIN_CODES:
         return KisUncertainApiError
     return KisApiError
+
+
+async def read_json_object(response: httpx.Response) -> dict[str, Any] | None:
+    """`json_object`, decoding a large body a step at a time (kisdesk/api/stepwise.py)."""
+    if len(response.content) < stepwise.LARGE_BODY:
+        return json_object(response)
+    try:
+        data = await stepwise.loads(response.text)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def json_object(response: httpx.Response) -> dict[str, Any] | None:

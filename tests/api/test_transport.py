@@ -103,7 +103,7 @@ async def test_a_compressed_answer_is_decoded() -> None:
 
     link = Link(OFFICIAL, timeout=DEFAULT_TIMEOUT, transport=httpx.MockTransport(gzipped))
     response = await link.send(link.request("GET", OFFICIAL.join("/x"), {}), 1.0, "T")
-    assert unwrap(response, "T", ()) == ENVELOPE
+    assert await unwrap(response, "T", ()) == ENVELOPE
     await link.aclose()
 
 
@@ -117,7 +117,7 @@ async def test_a_redirect_is_an_answer_not_followed() -> None:
     link = Link(OFFICIAL, timeout=DEFAULT_TIMEOUT, transport=httpx.MockTransport(redirect))
     response = await link.send(link.request("POST", OFFICIAL.join("/x"), {}), 1.0, "T")
     with pytest.raises(KisHttpError):
-        unwrap(response, "T", ())
+        await unwrap(response, "T", ())
     assert len(calls) == 1
     await link.aclose()
 
@@ -180,7 +180,7 @@ async def test_over_a_real_socket_the_trace_stops_once_sending(
         events.append([])
         request = link.request("POST", http_host.join("/order"), {"tr_id": "T"}, content=b"{}")
         response = await link.send(request, 5.0, "T")
-        assert unwrap(response, "T", ()) == ENVELOPE
+        assert await unwrap(response, "T", ()) == ENVELOPE
     await link.aclose()
     # The headers phase that was under way still reports its end; no later phase reports at all.
     assert events[0][-2:] == ["http11.send_request_headers.started", "http11.send_request_headers.complete"]

@@ -160,12 +160,24 @@ class PagedEnvelope(KisResponse, Generic[R]):
     @classmethod
     def _rows_as_list(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            key = next((k for k in data if str(k).lower() == "output"), None)
+            key, rows = wire_rows(data)
             if key is not None:
-                rows = data[key]
-                if rows is None:
-                    rows = []
-                elif isinstance(rows, dict):
-                    rows = [rows]
-                data = {**data, key: [r for r in rows if not _is_blank_row(r)]}
+                data = {**data, key: rows}
         return data
+
+
+def wire_rows(data: dict[str, Any]) -> tuple[str | None, Any]:
+    """Where a paged answer keeps its rows (KIS varies the key's case) and the rows as PagedEnvelope
+    reads them: None as no rows, a lone object as one row, all-blank rows dropped. Anything else
+    than a list or an object is handed on as it is, for validation to refuse."""
+    key = next((k for k in data if str(k).lower() == "output"), None)
+    if key is None:
+        return None, []
+    rows = data[key]
+    if rows is None:
+        rows = []
+    elif isinstance(rows, dict):
+        rows = [rows]
+    if isinstance(rows, list):
+        rows = [r for r in rows if not _is_blank_row(r)]
+    return key, rows
