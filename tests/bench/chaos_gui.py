@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import math
@@ -628,6 +629,10 @@ def run_gui_pass(
                     collector.stop()
                     collector.deleteLater()
                 asyncio.set_event_loop(None)
+                # The pass's Qt objects die here, on the GUI thread: left to automatic collection, a
+                # later run's worker thread could destroy them ("Timers cannot be stopped from
+                # another thread").
+                gc.collect()
     finally:
         kis_log.removeHandler(log_handler)
         kis_log.setLevel(old_level)
