@@ -107,18 +107,27 @@ BARE_PAINTED_LINE: Final = "bare window painted"
 READY_LINE: Final = "ticket open for orders"
 
 
-def _time_launch(executable: Path, env: dict[str, str], cold: bool, painted_line: str) -> tuple[float, float]:
-    """Seconds from launch to the first-paint line on stderr, and to exit, of `--quit-after 0`."""
+def _launch(
+    executable: Path, env: dict[str, str], cold: bool, quit_after: str
+) -> tuple[subprocess.Popen[str], float]:
+    """The bundle started (after dropping the page cache if `cold`), its stderr piped; and when."""
     if cold:
         _drop_caches()
     started = time.perf_counter()
     process = subprocess.Popen(
-        [str(executable), "--quit-after", "0"],
+        [str(executable), "--quit-after", quit_after],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert process.stderr is not None
+    return process, started
+
+
+def _time_launch(executable: Path, env: dict[str, str], cold: bool, painted_line: str) -> tuple[float, float]:
+    """Seconds from launch to the first-paint line on stderr, and to exit, of `--quit-after 0`."""
+    process, started = _launch(executable, env, cold, "0")
     assert process.stderr is not None
     painted: float | None = None
     tail: list[str] = []
@@ -137,17 +146,8 @@ def _time_launch(executable: Path, env: dict[str, str], cold: bool, painted_line
 
 def _time_to_ready(executable: Path, env: dict[str, str], cold: bool) -> float:
     """Seconds from launch to kisdesk's "ticket open for orders" log line; then Ctrl+C."""
-    if cold:
-        _drop_caches()
-    started = time.perf_counter()
     # --quit-after only bounds a run that never gets ready; Ctrl+C ends the others.
-    process = subprocess.Popen(
-        [str(executable), "--quit-after", "120"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, started = _launch(executable, env, cold, "120")
     assert process.stderr is not None
     ready: float | None = None
     try:
