@@ -46,7 +46,7 @@ from kisdesk.api.models import (
     ReservationRow,
     ReviseCancelRequest,
 )
-from kisdesk.api.models.common import wire_rows
+from kisdesk.api.models.common import is_blank_row, wire_rows
 from kisdesk.api.paging import FIRST_PAGE, NEXT_PAGE, Page, more_pages, read_all_pages
 from kisdesk.api.ratelimit import Priority, RateLimiter
 from kisdesk.api.registry import (
@@ -328,7 +328,7 @@ class KisClient:
             # Validated row by row with turns of the loop between (kisdesk/api/stepwise.py).
             head = _validate(envelope, {k: v for k, v in data.items() if k != key}, call.tr_id)
             try:
-                output = await stepwise.validate_rows(row, rows)
+                output = await stepwise.validate_rows(row, rows, skip=is_blank_row)
             except stepwise.RowInvalidError as exc:
                 raise _protocol_error(exc.error, call.tr_id, (str(key), exc.index)) from None
         else:

@@ -18,6 +18,7 @@ from typing import Final, Generic, TypeVar
 
 from kisdesk.api.enums import ContinuationFlag
 from kisdesk.api.errors import KisPagingError, KisProtocolError
+from kisdesk.api.stepwise import Pacer
 
 _log = logging.getLogger("kisdesk.api")
 R = TypeVar("R")
@@ -85,11 +86,13 @@ async def iter_pages(
         rows = page.rows
         if key is not None:
             rows = []
+            pacer = Pacer()  # a page of thousands of rows (a simulator setting) must not hold the loop
             for row in page.rows:
                 name = key(row)
                 if name not in seen:
                     seen.add(name)
                     rows.append(row)
+                await pacer.tick()
         has_more, received = page.has_more, (page.ctx_fk, page.ctx_nk)
         del page  # the consumer may drop the rows it is given: the page must not keep them alive
         yield rows

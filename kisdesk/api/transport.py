@@ -374,7 +374,7 @@ async def read_json_object(response: httpx.Response) -> dict[str, Any] | None:
     if len(response.content) < stepwise.LARGE_BODY:
         return json_object(response)
     try:
-        data = await stepwise.loads(response.text)
+        data = await stepwise.loads(await stepwise.decode(response.content, response.encoding or "utf-8"))
     except (ValueError, UnicodeDecodeError):
         return None
     return data if isinstance(data, dict) else None

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from kisdesk.api import stepwise
 from kisdesk.api.errors import KisProtocolError
 from kisdesk.api.models import HistoryRow, PagedEnvelope
+from kisdesk.api.models.common import is_blank_row
 from tests.api.kis_fakes import FakeKis, envelope
 
 CCNL = "/uapi/overseas-stock/v1/trading/inquire-ccnl"
@@ -71,6 +72,23 @@ async def test_loads_refuses_what_json_loads_refuses(text: str) -> None:
 async def test_loads_accepts_a_bom_and_documents_that_are_not_objects() -> None:
     assert await stepwise.loads('\ufeff {"a": [1, {"b": null}]} ') == {"a": [1, {"b": None}]}
     assert await stepwise.loads("[1, 2]") == [1, 2]
+
+
+async def test_decode_cuts_between_bytes_of_one_character_safely(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = '{"msg1": "주문 전송 완료 되었습니다.", "rows": ["매수", "매도", "€"]}' * 50
+    for size in (1, 2, 7, 4096):
+        monkeypatch.setattr(stepwise, "DECODE_SLICE", size)
+        assert await stepwise.decode(text.encode("utf-8"), "utf-8") == text
+    with pytest.raises(UnicodeDecodeError):
+        await stepwise.decode("매수".encode()[:-1], "utf-8")  # a character cut off at the end
+
+
+async def test_validated_rows_are_let_go_one_by_one() -> None:
+    rows: list[Any] = [{"odno": str(n), "pdno": "AAPL", "sll_buy_dvsn_cd": "02"} for n in range(3)]
+    rows.insert(1, {"odno": " ", "pdno": "", "sll_buy_dvsn_cd": ""})
+    got = await stepwise.validate_rows(HistoryRow, rows, skip=is_blank_row)
+    assert [r.order_no for r in got] == ["0", "1", "2"]
+    assert rows == [None] * 4
 
 
 async def _turns_while(work: Callable[[], Awaitable[Any]]) -> int:

@@ -132,7 +132,8 @@ class Envelope(KisResponse, Generic[T]):
         return self.rt_cd == "0"
 
 
-def _is_blank_row(row: Any) -> bool:
+def is_blank_row(row: Any) -> bool:
+    """KIS pads an empty answer with a row of blanks (KIOK0560)."""
     return isinstance(row, dict) and all(
         (v is None or (isinstance(v, str) and not v.strip())) for v in row.values()
     )
@@ -162,22 +163,23 @@ class PagedEnvelope(KisResponse, Generic[R]):
         if isinstance(data, dict):
             key, rows = wire_rows(data)
             if key is not None:
-                data = {**data, key: rows}
+                data = {
+                    **data,
+                    key: [r for r in rows if not is_blank_row(r)] if isinstance(rows, list) else rows,
+                }
         return data
 
 
 def wire_rows(data: dict[str, Any]) -> tuple[str | None, Any]:
     """Where a paged answer keeps its rows (KIS varies the key's case) and the rows as PagedEnvelope
-    reads them: None as no rows, a lone object as one row, all-blank rows dropped. Anything else
-    than a list or an object is handed on as it is, for validation to refuse."""
+    reads them, before all-blank rows are dropped (`is_blank_row`): None as no rows, a lone object
+    as one row. Anything else than a list or an object is handed on, for validation to refuse."""
     key = next((k for k in data if str(k).lower() == "output"), None)
     if key is None:
         return None, []
     rows = data[key]
     if rows is None:
-        rows = []
-    elif isinstance(rows, dict):
-        rows = [rows]
-    if isinstance(rows, list):
-        rows = [r for r in rows if not _is_blank_row(r)]
+        return key, []
+    if isinstance(rows, dict):
+        return key, [rows]
     return key, rows
