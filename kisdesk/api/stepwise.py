@@ -148,5 +148,4 @@ async def validate_rows(
             out.append(model.model_validate(row))
         except ValidationError as exc:
             raise RowInvalidError(index, exc) from None
-        del row
     return out

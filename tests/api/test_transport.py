@@ -79,11 +79,6 @@ async def host() -> AsyncIterator[LoopbackHost]:
     await served.stop()
 
 
-@pytest.fixture
-async def http_host(host: LoopbackHost) -> httpx.URL:
-    return host.url
-
-
 async def test_requests_carry_the_base_headers_and_the_timeouts() -> None:
     link = Link(
         OFFICIAL, timeout=DEFAULT_TIMEOUT, transport=httpx.MockTransport(lambda r: httpx.Response(200))
@@ -162,7 +157,7 @@ async def test_a_callers_trace_keeps_the_wire_trace_in_place() -> None:
 
 
 async def test_over_a_real_socket_the_trace_stops_once_sending(
-    http_host: httpx.URL, monkeypatch: pytest.MonkeyPatch
+    host: LoopbackHost, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """httpcore must read the very dict the request carries, or the trace would run every phase."""
     events: list[list[str]] = []
@@ -175,10 +170,10 @@ async def test_over_a_real_socket_the_trace_stops_once_sending(
             await super().__call__(name, info)
 
     monkeypatch.setattr(transport, "WireTrace", Counting)
-    link = Link(http_host, timeout=DEFAULT_TIMEOUT)
+    link = Link(host.url, timeout=DEFAULT_TIMEOUT)
     for _ in range(3):  # a new connection, then the pooled one
         events.append([])
-        request = link.request("POST", http_host.join("/order"), {"tr_id": "T"}, content=b"{}")
+        request = link.request("POST", host.url.join("/order"), {"tr_id": "T"}, content=b"{}")
         response = await link.send(request, 5.0, "T")
         assert await unwrap(response, "T", ()) == ENVELOPE
     await link.aclose()
